@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "AgentHub",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "agenthub-server", targets: ["RegistryServer"]),
+        .executable(name: "agenthub", targets: ["RegistryCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        /// Models, names, versions and API types shared by server and CLI. No server, no DB, no C.
+        .target(
+            name: "Shared",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        /// Database access: SQLite and PostgreSQL behind one interface, migrations, repositories.
+        .target(
+            name: "RegistryStore",
+            dependencies: [
+                "Shared",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// libgit2 from Debian's libgit2-dev, through pkg-config.
+        .systemLibrary(
+            name: "CLibGit2",
+            path: "Sources/CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        /// Git sync: the only module that imports CLibGit2.
+        .target(
+            name: "SyncWorker",
+            dependencies: [
+                "Shared", "RegistryStore", "CLibGit2",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// `agenthub-server`: the HTTP API, auth, migrations and admin subcommands.
+        .executableTarget(
+            name: "RegistryServer",
+            dependencies: [
+                "Shared", "RegistryStore", "SyncWorker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// `agenthub`: the command-line client. Never links a database or libgit2.
+        .executableTarget(
+            name: "RegistryCLI",
+            dependencies: [
+                "Shared",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// Helpers shared by the test targets: throwaway databases, temp dirs, processes.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RegistryStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "TestSupport"]),
+        .testTarget(name: "SyncWorkerTests", dependencies: ["SyncWorker", "CLibGit2"]),
+        .testTarget(
+            name: "RegistryServerTests",
+            dependencies: [
+                "RegistryServer", "RegistryStore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "Shared"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

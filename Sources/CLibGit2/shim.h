@@ -1,0 +1,13 @@
+#ifndef AGENTHUB_CLIBGIT2_SHIM_H
+#define AGENTHUB_CLIBGIT2_SHIM_H
+
+#include <git2.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option we use. */
+
+/** Sets the CA file and/or directory used to verify TLS certificates. */
+static inline int agenthub_git_set_ssl_cert_locations(const char *file, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
+}
+
+#endif

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import RegistryStore
+
+/// Everything the routes need, opened and checked once at start: the database (migrated as the
+/// configuration says), the secret, the admin account, and the auth services.
+struct AppServices: Sendable {
+    let configuration: ServerConfiguration
+    let registry: RegistryDatabase
+    let migrations: MigrationRunner
+    let hasher: PasswordHasher
+    let apiKeys: APIKeyService
+    let tokens: TokenService
+    let authenticator: Authenticator
+    let loginLimiter: RateLimiter
+    let logger: Logger
+
+    /// Opens the database, applies the migration policy (SQLite: migrate; PostgreSQL: refuse
+    /// pending migrations unless `AUTO_MIGRATE`), loads the secret and bootstraps the admin.
+    static func prepare(_ configuration: ServerConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }) async throws -> AppServices {
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        let (registry, migrations) = try await RegistryDatabase.open(url: configuration.databaseURL, migrationsDirectory: configuration.migrationsDirectory, logger: logger)
+        do {
+            try await applyMigrationPolicy(configuration, migrations, logger: logger)
+            let secret = try SecretKeyStore.load(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)
+            let hasher = PasswordHasher(cost: configuration.bcryptCost)
+            let apiKeys = APIKeyService(hasher: hasher, cacheCapacity: configuration.apiKeyCacheSize, cacheTTL: configuration.apiKeyCacheTTL)
+            let tokens = await TokenService(secret: secret, ttl: configuration.jwtTTL)
+            var bootstrap = AdminBootstrap(configuration: configuration, registry: registry, hasher: hasher, logger: logger)
+            bootstrap.announce = announce
+            try await bootstrap.run()
+            return AppServices(
+                configuration: configuration,
+                registry: registry,
+                migrations: migrations,
+                hasher: hasher,
+                apiKeys: apiKeys,
+                tokens: tokens,
+                authenticator: Authenticator(registry: registry, apiKeys: apiKeys, tokens: tokens, adminAPIKey: configuration.adminAPIKey, adminUsername: configuration.adminUsername),
+                loginLimiter: RateLimiter(limit: configuration.loginRateLimit, window: configuration.loginRateWindow),
+                logger: logger
+            )
+        } catch {
+            await registry.database.close()
+            throw error
+        }
+    }
+
+    static func applyMigrationPolicy(_ configuration: ServerConfiguration, _ migrations: MigrationRunner, logger: Logger) async throws {
+        let status = try await migrations.status()
+        if !status.modified.isEmpty { throw MigrationError.modified(status.modified.map(\.identifier)) }
+        if !status.unknown.isEmpty { throw MigrationError.unknownApplied(status.unknown) }
+        guard !status.pending.isEmpty else { return }
+        if configuration.databaseURL.dialect == .sqlite || configuration.autoMigrate {
+            let applied = try await migrations.up()
+            logger.info("database migrated", metadata: ["applied": "\(applied.map(\.identifier))"])
+        } else {
+            throw MigrationError.pending(count: status.pending.count, command: "agenthub-server migrate up")
+        }
+    }
+
+    func shutdown() async {
+        await registry.database.close()
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the router: middlewares, then every controller. `main` and the tests use the same one.
+func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let routeTable = RouteTable()
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
+    router.add(middleware: ErrorMiddleware(routes: routeTable))
+
+    HealthController(registry: services.registry, migrations: services.migrations).addRoutes(to: router)
+    let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: services.authenticator))
+    AuthController(services: services).addRoutes(to: api.group("auth"))
+    UsersController(services: services).addRoutes(to: api.group("users"))
+    AdminUsersController(services: services).addRoutes(to: api.group("admin"))
+
+    routeTable.install(router.routes.map { ($0.path, $0.method) })
+    return router
+}
+
+/// Builds the whole application for `serve`; `onListening` receives the bound port.
+func buildApplication(_ services: AppServices, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let configuration = services.configuration
+    return Application(
+        router: buildRouter(services),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "agenthub"),
+        onServerRunning: { channel in
+            await onListening(channel.localAddress?.port ?? configuration.port)
+        },
+        logger: services.logger
+    )
+}

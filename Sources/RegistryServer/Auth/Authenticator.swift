@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import RegistryStore
+import Shared
+
+/// Turns the credentials of a request into an identity.
+///
+/// `X-API-Key` (the AgentHub client sends it empty when it has no key: anonymous) or
+/// `Authorization: Bearer` with a login token (or an API key). Bad credentials are an error, never
+/// silently anonymous; a disabled account is 403.
+struct Authenticator: Sendable {
+    let registry: RegistryDatabase
+    let apiKeys: APIKeyService
+    let tokens: TokenService
+    /// SHA-256 of `ADMIN_API_KEY`, compared in constant time.
+    let adminKeyDigest: SHA256Digest?
+    let adminUsername: String
+
+    init(registry: RegistryDatabase, apiKeys: APIKeyService, tokens: TokenService, adminAPIKey: String?, adminUsername: String) {
+        self.registry = registry
+        self.apiKeys = apiKeys
+        self.tokens = tokens
+        self.adminKeyDigest = adminAPIKey.map { SHA256.hash(data: Data($0.utf8)) }
+        self.adminUsername = adminUsername
+    }
+
+    enum Credential: Equatable {
+        case apiKey(String)
+        case bearer(String)
+    }
+
+    /// The credential a request carries, or nil for an anonymous request.
+    static func credential(apiKeyHeader: String?, authorization: String?) throws -> Credential? {
+        if let key = apiKeyHeader?.trimmingCharacters(in: .whitespaces), !key.isEmpty {
+            return .apiKey(key)
+        }
+        if let authorization = authorization?.trimmingCharacters(in: .whitespaces), !authorization.isEmpty {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
+            }
+            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            return value.hasPrefix(APIKeyService.keyPrefix) ? .apiKey(value) : .bearer(value)
+        }
+        return nil
+    }
+
+    func identity(for credential: Credential) async throws -> Identity {
+        switch credential {
+        case .apiKey(let key):
+            if isAdminKey(key) {
+                guard let admin = try await registry.users.find(username: adminUsername) else {
+                    throw APIError.unauthorized("the admin account \(adminUsername) does not exist; restart the server to create it")
+                }
+                return Identity(user: admin, method: .adminKey)
+            }
+            guard let record = try await apiKeys.verify(key, in: registry.apiKeys) else {
+                throw APIError.unauthorized("invalid API key: it is unknown or was revoked; create a new one with `agenthub login` or in your profile")
+            }
+            let user = try await activeUser(id: record.userId)
+            if record.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
+                try await registry.apiKeys.touch(id: record.id)
+            }
+            return Identity(user: user, method: .apiKey(id: record.id))
+        case .bearer(let token):
+            guard let userId = await tokens.verify(token) else {
+                throw APIError.unauthorized("invalid or expired token: log in again")
+            }
+            return Identity(user: try await activeUser(id: userId), method: .token)
+        }
+    }
+
+    private func activeUser(id: Int64) async throws -> User {
+        guard let user = try await registry.users.find(id: id) else {
+            throw APIError.unauthorized("the account of these credentials no longer exists")
+        }
+        guard user.isActive else {
+            throw APIError.forbidden("this account is disabled; ask an administrator to enable it")
+        }
+        return user
+    }
+
+    /// Constant-time comparison of fixed-length digests, so timing says nothing about the key.
+    private func isAdminKey(_ key: String) -> Bool {
+        guard let adminKeyDigest else { return false }
+        let candidate = SHA256.hash(data: Data(key.utf8))
+        var difference: UInt8 = 0
+        for (a, b) in zip(candidate, adminKeyDigest) { difference |= a ^ b }
+        return difference == 0
+    }
+}

@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+import JWTKit
+
+/// Login tokens: JWT HS256 with a required `exp`, signed with a key derived from the server secret.
+struct TokenService: Sendable {
+    struct Payload: JWTPayload {
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        var iat: IssuedAtClaim
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    private let keys: JWTKeyCollection
+    let ttl: Duration
+
+    init(secret: String, ttl: Duration) async {
+        // HKDF turns a secret of any length into the 32-byte key HS256 wants.
+        let key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: Data(secret.utf8)),
+            salt: Data("agenthub".utf8),
+            info: Data("jwt-hs256".utf8),
+            outputByteCount: 32
+        )
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: key), digestAlgorithm: .sha256)
+        self.ttl = ttl
+    }
+
+    func issue(userId: Int64, now: Date = Date()) async throws -> String {
+        let seconds = Double(ttl.components.seconds)
+        // Whole seconds: NumericDate readers in other languages expect integers.
+        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let payload = Payload(
+            sub: SubjectClaim(value: String(userId)),
+            exp: ExpirationClaim(value: now.addingTimeInterval(seconds)),
+            iat: IssuedAtClaim(value: now)
+        )
+        return try await keys.sign(payload)
+    }
+
+    /// The user id a valid, unexpired token names, or nil for any bad token.
+    func verify(_ token: String) async -> Int64? {
+        guard token.utf8.count < 4096, let payload = try? await keys.verify(token, as: Payload.self) else { return nil }
+        return Int64(payload.sub.value)
+    }
+}

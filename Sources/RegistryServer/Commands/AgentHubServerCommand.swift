@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RegistryStore
+import Shared
+
+/// `agenthub-server`: serves the registry (the default) and runs its maintenance commands.
+@main
+struct AgentHubServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agenthub-server",
+        abstract: "The AgentHub registry server.",
+        discussion: """
+            Settings come from environment variables; `agenthub-server env-doc` lists them.
+
+            Examples:
+              agenthub-server                      # serve on http://127.0.0.1:8000 with ./data/agenthub.db
+              DATABASE_URL=postgres://agenthub:secret@db:5432/agenthub agenthub-server migrate up
+              agenthub-server migrate status
+            """,
+        version: AgentHubVersion.current,
+        subcommands: [Serve.self, Migrate.self, EnvDoc.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// The logger of every subcommand, at `LOG_LEVEL`, on standard error.
+func makeLogger(_ configuration: ServerConfiguration, label: String = "agenthub") -> Logger {
+    var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = configuration.logLevel
+    return logger
+}
+
+/// Loads the configuration or exits with its message and status 2.
+func loadConfiguration() throws -> ServerConfiguration {
+    do {
+        return try ServerConfiguration()
+    } catch {
+        FileHandle.standardError.write(Data("agenthub-server: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+/// Reports an error people can act on and exits with status 1.
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("agenthub-server: \(error)\n".utf8))
+    return ExitCode(1)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the registry API (the default command).")
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(configuration)
+        let services: AppServices
+        do {
+            services = try await AppServices.prepare(configuration, logger: logger)
+        } catch {
+            throw fail(error)
+        }
+        let app = buildApplication(services) { port in
+            // Standard output, unbuffered: scripts and tests wait for this line (PORT=0 picks the port).
+            FileHandle.standardOutput.write(Data("agenthub-server listening on http://\(configuration.host):\(port)\n".utf8))
+        }
+        logger.info("starting", metadata: ["database": "\(services.registry.database.redactedDescription)", "data_dir": "\(configuration.dataDirectory.path)"])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await services.shutdown()
+            throw fail(error)
+        }
+        await services.shutdown()
+        logger.info("stopped")
+    }
+}
+
+struct EnvDoc: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "env-doc", abstract: "Print the table of environment variables (Markdown), as in the README.")
+
+    func run() {
+        print(ServerConfiguration.markdownTable())
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Logs one line per request with its id, method, path (never the query: it may carry secrets),
+/// status and duration, and returns the id in `X-Request-ID`.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let requestId = context.logger[metadataKey: "hb.request.id"].map { "\($0)" } ?? ""
+        var response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let level: Logger.Level = response.status.code >= 500 ? .error : .info
+        context.logger.log(level: level, "request", metadata: [
+            "method": "\(request.method.rawValue)",
+            "path": "\(request.uri.path)",
+            "status": "\(response.status.code)",
+            "ms": "\(String(format: "%.1f", milliseconds))",
+        ])
+        if !requestId.isEmpty { response.headers[.requestId] = requestId }
+        return response
+    }
+}
+
+/// Headers every answer carries, and the request-size limit checked before any body is read.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw APIError(.contentTooLarge, "request body of \(length) bytes is larger than the limit of \(maxBodyBytes) bytes")
+        }
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.xFrameOptions] = "DENY"
+        response.headers[.referrerPolicy] = "no-referrer"
+        if request.uri.path.hasPrefix("/api/") {
+            response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
+        }
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let requestId = Self("X-Request-ID")!
+    static let apiKey = Self("X-API-Key")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import RegistryStore
+import Shared
+
+/// Every setting of `agenthub-server`, read from the environment.
+///
+/// `ServerConfiguration.variables` is the single list of variables, defaults and meanings: the
+/// README's table is printed from it by `agenthub-server env-doc` and a test keeps the two equal.
+public struct ServerConfiguration: Sendable {
+    /// One environment variable: its name, default (as shown to people) and meaning.
+    public struct Variable: Sendable {
+        public let name: String
+        public let defaultValue: String
+        public let meaning: String
+    }
+
+    public static let variables: [Variable] = [
+        .init(name: "HOST", defaultValue: "127.0.0.1", meaning: "Address to listen on; `0.0.0.0` to accept connections from other machines (the container image sets it)."),
+        .init(name: "PORT", defaultValue: "8000", meaning: "TCP port to listen on; `0` picks a free port and prints it."),
+        .init(name: "DATA_DIR", defaultValue: "./data", meaning: "Folder for the SQLite database, the generated secret key and sync work trees; created if missing."),
+        .init(name: "DATABASE_URL", defaultValue: "sqlite:///$DATA_DIR/agenthub.db", meaning: "`sqlite:///path`, `sqlite::memory:` or `postgres://user:password@host:5432/db?sslmode=disable\\|prefer\\|require`."),
+        .init(name: "AUTO_MIGRATE", defaultValue: "false", meaning: "PostgreSQL only: apply pending migrations on start instead of refusing to serve. SQLite always migrates on start."),
+        .init(name: "MIGRATIONS_DIR", defaultValue: "(found automatically)", meaning: "Folder of the migrations; by default `./alembic-equivalent-migrations`, then `share/agenthub/` beside the binary, then the source tree."),
+        .init(name: "SECRET_KEY", defaultValue: "(generated)", meaning: "Signs login tokens (at least 32 characters). When unset, one is generated and kept in `$DATA_DIR/secret_key`; set it when several replicas share a database."),
+        .init(name: "ADMIN_USERNAME", defaultValue: "admin", meaning: "User name of the administrator created on first start."),
+        .init(name: "ADMIN_EMAIL", defaultValue: "admin@agenthub.local", meaning: "E-mail of that administrator."),
+        .init(name: "ADMIN_PASSWORD", defaultValue: "(generated)", meaning: "Password of that administrator. When unset, one is generated and printed once at creation. When set, it also resets a changed password on start."),
+        .init(name: "ADMIN_API_KEY", defaultValue: "(none)", meaning: "A key (at least 32 characters) that acts as the administrator, compared in constant time. Changing it revokes the old one."),
+        .init(name: "REGISTRATION_ENABLED", defaultValue: "true", meaning: "Whether anyone may create an account with `POST /api/v1/auth/register` (and the AgentHub client's password-less `/auth/api-key`)."),
+        .init(name: "JWT_TTL_SECONDS", defaultValue: "86400", meaning: "Lifetime of a login token (24 h)."),
+        .init(name: "BCRYPT_COST", defaultValue: "12", meaning: "bcrypt work factor for passwords and API keys (4 to 16)."),
+        .init(name: "API_KEY_CACHE_SIZE", defaultValue: "10000", meaning: "How many verified API keys are remembered in memory, so that repeated requests cost no bcrypt check."),
+        .init(name: "API_KEY_CACHE_TTL_SECONDS", defaultValue: "300", meaning: "How long a verified API key is remembered."),
+        .init(name: "LOGIN_RATE_LIMIT", defaultValue: "10", meaning: "Login attempts allowed per client address and per account within the window; more get 429."),
+        .init(name: "LOGIN_RATE_WINDOW_SECONDS", defaultValue: "60", meaning: "The window of `LOGIN_RATE_LIMIT`."),
+        .init(name: "MAX_BODY_BYTES", defaultValue: "10485760", meaning: "Largest request body accepted (10 MiB); larger ones get 413."),
+        .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
+    ]
+
+    public var host: String
+    public var port: Int
+    public var dataDirectory: URL
+    public var databaseURL: DatabaseURL
+    public var autoMigrate: Bool
+    public var migrationsDirectory: String?
+    public var secretKey: String?
+    public var adminUsername: String
+    public var adminEmail: String
+    public var adminPassword: String?
+    public var adminAPIKey: String?
+    public var registrationEnabled: Bool
+    public var jwtTTL: Duration
+    public var bcryptCost: UInt8
+    public var apiKeyCacheSize: Int
+    public var apiKeyCacheTTL: Duration
+    public var loginRateLimit: Int
+    public var loginRateWindow: Duration
+    public var maxBodyBytes: Int
+    public var logLevel: Logger.Level
+
+    /// Reads the configuration; a bad value is an error that names the variable and what it accepts.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError("\(name)=\(text) is not valid: expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        func flag(_ name: String, default fallback: Bool) throws -> Bool {
+            guard let text = value(name)?.lowercased() else { return fallback }
+            switch text {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw ConfigurationError("\(name)=\(text) is not valid: expected true or false")
+            }
+        }
+
+        host = value("HOST") ?? "127.0.0.1"
+        port = try integer("PORT", default: 8000, range: 0...65535)
+        let dataPath = value("DATA_DIR") ?? "./data"
+        dataDirectory = URL(fileURLWithPath: dataPath, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        if let url = value("DATABASE_URL") {
+            do {
+                databaseURL = try DatabaseURL(url)
+            } catch {
+                throw ConfigurationError("\(error)")
+            }
+        } else {
+            databaseURL = .sqlite(path: dataDirectory.appendingPathComponent("agenthub.db").path)
+        }
+        autoMigrate = try flag("AUTO_MIGRATE", default: false)
+        migrationsDirectory = value("MIGRATIONS_DIR")
+        secretKey = value("SECRET_KEY")
+        if let secretKey, secretKey.utf8.count < 32 {
+            throw ConfigurationError("SECRET_KEY is too short (\(secretKey.utf8.count) characters): use at least 32 random characters, e.g. `openssl rand -hex 32`, or unset it to have one generated")
+        }
+        adminUsername = value("ADMIN_USERNAME") ?? "admin"
+        adminEmail = value("ADMIN_EMAIL") ?? "admin@agenthub.local"
+        adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        adminAPIKey = value("ADMIN_API_KEY")
+        if let adminAPIKey, adminAPIKey.utf8.count < 32 {
+            throw ConfigurationError("ADMIN_API_KEY is too short (\(adminAPIKey.utf8.count) characters): use at least 32 random characters, or unset it")
+        }
+        registrationEnabled = try flag("REGISTRATION_ENABLED", default: true)
+        jwtTTL = .seconds(try integer("JWT_TTL_SECONDS", default: 86_400, range: 60...31_536_000))
+        bcryptCost = UInt8(try integer("BCRYPT_COST", default: 12, range: 4...16))
+        apiKeyCacheSize = try integer("API_KEY_CACHE_SIZE", default: 10_000, range: 0...10_000_000)
+        apiKeyCacheTTL = .seconds(try integer("API_KEY_CACHE_TTL_SECONDS", default: 300, range: 0...86_400))
+        loginRateLimit = try integer("LOGIN_RATE_LIMIT", default: 10, range: 1...1_000_000)
+        loginRateWindow = .seconds(try integer("LOGIN_RATE_WINDOW_SECONDS", default: 60, range: 1...86_400))
+        maxBodyBytes = try integer("MAX_BODY_BYTES", default: 10 * 1024 * 1024, range: 1024...(1 << 34))
+        let levelText = value("LOG_LEVEL")?.lowercased() ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ConfigurationError("LOG_LEVEL=\(levelText) is not valid: expected trace, debug, info, notice, warning, error or critical")
+        }
+        logLevel = level
+
+        if let adminPassword, let problem = Shared.AccountValidation.passwordProblem(adminPassword) {
+            throw ConfigurationError("ADMIN_PASSWORD is not acceptable: \(problem)")
+        }
+        if let problem = Shared.AccountValidation.emailProblem(adminEmail) {
+            throw ConfigurationError("ADMIN_EMAIL=\(adminEmail) is not acceptable: \(problem)")
+        }
+        if let problem = Shared.AccountValidation.usernameProblem(adminUsername) {
+            throw ConfigurationError("ADMIN_USERNAME=\(adminUsername) is not acceptable: \(problem)")
+        }
+    }
+
+    /// The Markdown table of `variables`, as in the README.
+    public static func markdownTable() -> String {
+        var lines = ["| variable | default | meaning |", "|---|---|---|"]
+        for variable in variables {
+            lines.append("| `\(variable.name)` | `\(variable.defaultValue)` | \(variable.meaning) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A setting that cannot be used, with what to do instead.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,50 @@
+/// The SQL dialect of a backend. Statements are written once with `?` placeholders; the
+/// PostgreSQL backend numbers them. Dialect differences in the schema live in the migrations.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+/// Runs statements on one connection; inside a transaction every call shares it.
+public protocol DatabaseExecutor: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs one statement and returns its rows (use `RETURNING` to read back inserted ids).
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [DatabaseRow]
+}
+
+extension DatabaseExecutor {
+    public func query(_ sql: String, _ binds: SQLValue...) async throws -> [DatabaseRow] {
+        try await query(sql, binds)
+    }
+
+    /// Runs one statement and ignores its rows.
+    public func execute(_ sql: String, _ binds: [SQLValue] = []) async throws {
+        _ = try await query(sql, binds)
+    }
+
+    public func execute(_ sql: String, _ binds: SQLValue...) async throws {
+        _ = try await query(sql, binds)
+    }
+
+    /// The first row, or nil.
+    public func first(_ sql: String, _ binds: [SQLValue]) async throws -> DatabaseRow? {
+        try await query(sql, binds).first
+    }
+
+    public func first(_ sql: String, _ binds: SQLValue...) async throws -> DatabaseRow? {
+        try await query(sql, binds).first
+    }
+}
+
+/// A database: one of the two backends. Stores are written against this protocol only.
+public protocol Database: DatabaseExecutor {
+    /// Runs `body` in one transaction on one connection: committed when it returns,
+    /// rolled back when it throws.
+    func transaction<T: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T
+    /// Checks that the database answers.
+    func ping() async throws
+    /// Closes every connection. The database must not be used afterwards.
+    func close() async
+    /// A description for logs that never contains a password.
+    var redactedDescription: String { get }
+}
