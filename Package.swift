@@ -94,7 +94,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
-        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "Shared"]),
+        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "Shared", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

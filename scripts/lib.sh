@@ -38,7 +38,9 @@ start_throwaway_postgres() {
     mkdir -p "$PG_DIR"
     local run=()
     if [ "$(id -u)" = 0 ]; then
-        # initdb refuses to run as root: the cluster belongs to the postgres user.
+        # initdb refuses to run as root: the cluster belongs to the postgres user, who must be
+        # able to reach the folder.
+        chmod o+x "$(dirname "$PG_DIR")"
         chown postgres:postgres "$PG_DIR"
         chmod 700 "$PG_DIR"
         run=(su postgres -s /bin/bash -c)

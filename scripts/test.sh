@@ -23,9 +23,9 @@ swift build --build-tests 2>&1 | grep -v "unhandled; explicitly declare them as 
 
 echo "==> running tests"
 status=0
-swift test --skip-build "$@" 2>&1 | tee "$WORK/test.log" | grep -v "^\[" || status=${PIPESTATUS[0]}
-# swift test prints XCTest and Swift Testing summaries; show the closing lines whatever happened.
-grep -E "^(Test Suite 'All tests'|.*Executed [0-9]+ tests|.*Test run with [0-9]+ tests)" "$WORK/test.log" | tail -3 || true
+swift test --skip-build "$@" > "$WORK/test.log" 2>&1 || status=$?
+# The progress lines of each test are long; show results and problems only.
+grep -vE '^(◇|↳|\[)|^Test Suite|Executed 0 tests' "$WORK/test.log" || true
 
 sqlite_runs=$(grep -c '^sqlite ' "$AGENTHUB_TEST_REPORT" || true)
 postgres_runs=$(grep -c '^postgres ' "$AGENTHUB_TEST_REPORT" || true)
@@ -34,4 +34,9 @@ if [ "$status" -eq 0 ] && { [ "$sqlite_runs" -eq 0 ] || [ "$postgres_runs" -eq 0
     echo "expected tests on both SQLite and PostgreSQL" >&2
     status=1
 fi
+# One closing line for people and CI: tests (a parameterised test counts once) passed and failed.
+passed=$(grep -cE '^✔ Test "' "$WORK/test.log" || true)
+failed=$(grep -E '^✘ Test "' "$WORK/test.log" | grep -c 'failed after' || true)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "Tests: ${passed} passed, ${failed} failed"
 exit "$status"

@@ -40,7 +40,9 @@ struct Authenticator: Sendable {
                 throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
             }
             let value = parts[1].trimmingCharacters(in: .whitespaces)
-            return value.hasPrefix(APIKeyService.keyPrefix) ? .apiKey(value) : .bearer(value)
+            // A JWT has three dot-separated parts; anything else is taken as an API key.
+            let isJWT = value.split(separator: ".", omittingEmptySubsequences: false).count == 3
+            return isJWT && !value.hasPrefix(APIKeyService.keyPrefix) ? .bearer(value) : .apiKey(value)
         }
         return nil
     }

@@ -18,16 +18,19 @@ struct TokenService: Sendable {
     let ttl: Duration
 
     init(secret: String, ttl: Duration) async {
-        // HKDF turns a secret of any length into the 32-byte key HS256 wants.
-        let key = HKDF<SHA256>.deriveKey(
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(key: Self.deriveKey(secret: secret)), digestAlgorithm: .sha256)
+        self.ttl = ttl
+    }
+
+    /// HKDF turns a secret of any length into the 32-byte key HS256 wants.
+    static func deriveKey(secret: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: Data(secret.utf8)),
             salt: Data("agenthub".utf8),
             info: Data("jwt-hs256".utf8),
             outputByteCount: 32
         )
-        keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(key: key), digestAlgorithm: .sha256)
-        self.ttl = ttl
     }
 
     func issue(userId: Int64, now: Date = Date()) async throws -> String {

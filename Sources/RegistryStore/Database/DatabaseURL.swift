@@ -40,6 +40,16 @@ public enum DatabaseURL: Sendable, Equatable {
         }
     }
 
+    /// The URL as `DATABASE_URL` takes it, password included: for child processes, never for logs.
+    public var connectionString: String {
+        switch self {
+        case .sqlite(let path): "sqlite://\(path)"
+        case .sqliteMemory: "sqlite::memory:"
+        case .postgres(let url):
+            "postgres://\(url.username.urlUserEncoded)\(url.password.map { ":\($0.urlUserEncoded)" } ?? "")@\(url.host):\(url.port)/\(url.database)?sslmode=\(url.sslMode.rawValue)"
+        }
+    }
+
     /// The URL without its password, for logs and messages.
     public var redacted: String {
         switch self {
@@ -117,5 +127,11 @@ extension DatabaseURL {
         case .sqliteMemory: try await SQLiteDatabase.open(path: nil, logger: logger)
         case .postgres(let url): try await PostgresDatabase.open(url: url, logger: logger)
         }
+    }
+}
+
+extension String {
+    fileprivate var urlUserEncoded: String {
+        addingPercentEncoding(withAllowedCharacters: .urlUserAllowed.subtracting(CharacterSet(charactersIn: ":@/"))) ?? self
     }
 }

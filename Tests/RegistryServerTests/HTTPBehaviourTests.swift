@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TestSupport
+@testable import RegistryServer
+
+@Suite("HTTP: health, readiness, errors, limits, headers")
+struct HTTPBehaviourTests {
+    @Test("/health and /ready answer JSON")
+    func health() async throws {
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            let health = try await app.request(.get, "/health")
+            #expect(health.status == .ok)
+            #expect(health.json["status"] as? String == "ok")
+            let ready = try await app.request(.get, "/ready")
+            #expect(ready.status == .ok)
+            #expect(ready.json["status"] as? String == "ready")
+            #expect(try await app.request(.head, "/health").status == .ok)
+        }
+    }
+
+    @Test("/ready says 503 when the schema is behind", arguments: TestDatabases.backends)
+    func readyWhenBehind(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { (app: TestApp) async throws in
+            try await app.services.migrations.down(steps: 1)
+            let ready = try await app.request(.get, "/ready")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.detail?.contains("pending") == true)
+            try await app.services.migrations.up()
+            #expect(try await app.request(.get, "/ready").status == .ok)
+        }
+    }
+
+    @Test("unknown paths are JSON 404; known paths with another method are 405 with Allow")
+    func notFoundAndMethodNotAllowed() async throws {
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            for path in ["/api/v1/nothing-here", "/api/v1/users/me/nope", "/api/v2/skills", "/nowhere"] {
+                let reply = try await app.request(.get, path)
+                #expect(reply.status == .notFound, "\(path)")
+                #expect(reply.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(reply.detail?.isEmpty == false)
+            }
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.delete, "/health", "GET"),
+                (.get, "/api/v1/auth/login", "POST"),
+                (.put, "/api/v1/users/me/api-keys", "GET, POST"),
+                (.post, "/api/v1/users/me/api-keys/5", "DELETE"),
+                (.patch, "/api/v1/admin/users/3/role", "PUT"),
+            ]
+            for (method, path, allow) in cases {
+                let reply = try await app.request(method, path)
+                #expect(reply.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(reply.headers[.allow]?.contains(allow.split(separator: ",").first.map(String.init) ?? allow) == true, "\(path): \(reply.headers[.allow] ?? "-")")
+                #expect(reply.detail?.contains("not allowed") == true)
+            }
+        }
+    }
+
+    @Test("bodies over MAX_BODY_BYTES get 413 and write nothing")
+    func bodyLimit() async throws {
+        try await TestApp.run(.sqlite, environment: ["MAX_BODY_BYTES": "2048"]) { (app: TestApp) async throws in
+            let before = try await app.userCount()
+            let padding = String(repeating: "x", count: 4096)
+            let reply = try await app.request(.post, "/api/v1/auth/register", json: ["username": "big", "email": "big@example.com", "password": "password-123", "display_name": padding])
+            #expect(reply.status == .contentTooLarge)
+            #expect(reply.detail?.contains("2048") == true)
+            #expect(try await app.userCount() == before)
+        }
+    }
+
+    @Test("answers carry security headers and a request id; API answers are not cached")
+    func headers() async throws {
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            let reply = try await app.request(.get, "/api/v1/users/me")
+            #expect(reply.headers[.xContentTypeOptions] == "nosniff")
+            #expect(reply.headers[.cacheControl] == "no-store")
+            #expect(reply.headers[.requestId]?.isEmpty == false)
+            #expect(reply.headers[.wwwAuthenticate] == "Bearer")
+        }
+    }
+
+    @Test("the server error edge hides internals")
+    func internalErrorsAreOpaque() async throws {
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            // Break the database under the running app: every store call now fails inside SQLite.
+            try await app.services.registry.database.execute("DROP TABLE audit_log")
+            let reply = try await app.request(.post, "/api/v1/auth/login", json: ["email": "nobody@example.com", "password": "password-123"])
+            #expect(reply.status == .internalServerError)
+            #expect(reply.detail?.hasPrefix("internal server error") == true)
+            #expect(!reply.text.lowercased().contains("sqlite"))
+            #expect(!reply.text.contains("audit_log"))
+        }
+    }
+}

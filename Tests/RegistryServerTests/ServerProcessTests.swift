@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The built `agenthub-server` as people run it: a real process, real HTTP on 127.0.0.1, SIGTERM.
+@Suite("agenthub-server process")
+struct ServerProcessTests {
+    struct HTTPReply {
+        let status: Int
+        let json: [String: Any]
+    }
+
+    static func call(_ server: ServerProcess, _ method: String, _ path: String, json: [String: Any]? = nil, headers: [String: String] = [:]) async throws -> HTTPReply {
+        var request = URLRequest(url: server.baseURL.appendingPathComponent(path))
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return HTTPReply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: object)
+    }
+
+    static func serverEnvironment(_ url: DatabaseURL, data: URL, extra: [String: String] = [:]) -> [String: String] {
+        ["DATA_DIR": data.path, "DATABASE_URL": url.connectionString, "BCRYPT_COST": "4", "LOG_LEVEL": "warning", "ADMIN_PASSWORD": "admin-password-1"].merging(extra) { $1 }
+    }
+
+    @Test("serve, register, log in, create a key, /users/me with X-API-Key; SIGTERM exits 0; a restart keeps the data", arguments: TestDatabases.backends)
+    func lifecycle(backend: TestBackend) async throws {
+        try await TestDatabases.withDatabaseURL(backend) { url in
+            let data = try TemporaryDirectory()
+            defer { data.remove() }
+            let environment = Self.serverEnvironment(url, data: data.url, extra: ["AUTO_MIGRATE": "true"])
+
+            let first = try await ServerProcess.start(environment: environment)
+            #expect(try await Self.call(first, "GET", "health").json["status"] as? String == "ok")
+            let registered = try await Self.call(first, "POST", "api/v1/auth/register", json: ["username": "river", "email": "river@example.com", "password": "password-123"])
+            #expect(registered.status == 201)
+            let login = try await Self.call(first, "POST", "api/v1/auth/login", json: ["email": "river@example.com", "password": "password-123"])
+            let token = try #require(login.json["token"] as? String)
+            let created = try await Self.call(first, "POST", "api/v1/users/me/api-keys", json: ["name": "laptop"], headers: ["Authorization": "Bearer \(token)"])
+            #expect(created.status == 201)
+            let key = try #require(created.json["api_key"] as? String)
+            let me = try await Self.call(first, "GET", "api/v1/users/me", headers: ["X-API-Key": key])
+            #expect(me.json["username"] as? String == "river")
+            #expect(try await first.stop(signal: SIGTERM) == 0, "a clean shutdown on SIGTERM")
+            #expect(!first.stderr.current.contains(key), "the key is never logged")
+            #expect(!first.stderr.current.contains("password-123"))
+
+            let second = try await ServerProcess.start(environment: environment)
+            #expect(try await Self.call(second, "GET", "api/v1/users/me", headers: ["X-API-Key": key]).json["username"] as? String == "river")
+            #expect(try await Self.call(second, "POST", "api/v1/auth/login", json: ["email": "river@example.com", "password": "password-123"]).status == 200)
+            #expect(try await Self.call(second, "GET", "ready").status == 200)
+            #expect(try await second.stop() == 0)
+        }
+    }
+
+    @Test("PostgreSQL: serve refuses pending migrations; migrate status, up and down work from the command line")
+    func migrateCommands() async throws {
+        guard TestDatabases.backends.contains(.postgres) else { return }
+        try await TestDatabases.withDatabaseURL(.postgres) { url in
+            let data = try TemporaryDirectory()
+            defer { data.remove() }
+            let environment = Self.serverEnvironment(url, data: data.url)
+
+            let refused = try await runProduct("agenthub-server", ["serve"], environment: environment.merging(["PORT": "0"]) { $1 })
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("agenthub-server migrate up"))
+            #expect(!refused.stderr.contains("password"), "\(refused.stderr)")
+
+            let pending = try await runProduct("agenthub-server", ["migrate", "status"], environment: environment)
+            #expect(pending.status == 3)
+            #expect(pending.stdout.contains("pending"))
+            let up = try await runProduct("agenthub-server", ["migrate", "up"], environment: environment)
+            #expect(up.status == 0)
+            #expect(up.stdout.contains("applied 0001_initial"))
+            let status = try await runProduct("agenthub-server", ["migrate", "status", "--json"], environment: environment)
+            #expect(status.status == 0)
+            let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            #expect((json?["current"] as? Int ?? 0) >= 1)
+
+            let server = try await ServerProcess.start(environment: environment)
+            #expect(try await Self.call(server, "GET", "ready").status == 200)
+            #expect(try await server.stop() == 0)
+
+            let down = try await runProduct("agenthub-server", ["migrate", "down", "1"], environment: environment)
+            #expect(down.status == 0)
+            #expect(down.stdout.contains("reverted"))
+            #expect(try await runProduct("agenthub-server", ["migrate", "down", "0"], environment: environment).status != 0)
+        }
+    }
+
+    @Test("bad configuration exits 2 with the variable's name")
+    func badConfiguration() async throws {
+        let result = try await runProduct("agenthub-server", ["serve"], environment: ["PORT": "not-a-port"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("PORT"))
+    }
+
+    @Test("env-doc prints the variables table")
+    func envDoc() async throws {
+        let result = try await runProduct("agenthub-server", ["env-doc"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("| `DATABASE_URL` |"))
+        #expect(try await runProduct("agenthub-server", ["--version"]).stdout.contains("."))
+    }
+}
+
+import RegistryStore
