@@ -309,3 +309,36 @@ extension Data {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
+
+@Suite("API key cache")
+struct APIKeyCacheTests {
+    @Test("the cache is bounded: an evicted key costs one bcrypt check again")
+    func bounded() async throws {
+        try await TestApp.run(.sqlite, environment: ["API_KEY_CACHE_SIZE": "1"]) { (app: TestApp) async throws in
+            let first = try await app.register("first")
+            let second = try await app.register("second")
+            let hasher = app.services.hasher
+            let start = hasher.verificationCount
+            _ = try await app.request(.get, "/api/v1/users/me", auth: .apiKey(first.apiKey))
+            _ = try await app.request(.get, "/api/v1/users/me", auth: .apiKey(first.apiKey))
+            #expect(hasher.verificationCount - start == 1)
+            _ = try await app.request(.get, "/api/v1/users/me", auth: .apiKey(second.apiKey))
+            #expect(app.services.apiKeys.cachedCount == 1)
+            _ = try await app.request(.get, "/api/v1/users/me", auth: .apiKey(first.apiKey))
+            #expect(hasher.verificationCount - start == 3, "the first key was evicted by the second")
+        }
+    }
+
+    @Test("the cache expires: with a zero lifetime every request checks bcrypt")
+    func expiring() async throws {
+        try await TestApp.run(.sqlite, environment: ["API_KEY_CACHE_TTL_SECONDS": "0"]) { (app: TestApp) async throws in
+            let user = try await app.register("ttl")
+            let start = app.services.hasher.verificationCount
+            for _ in 0..<3 {
+                #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(user.apiKey)).status == .ok)
+            }
+            #expect(app.services.hasher.verificationCount - start == 3)
+            #expect(app.services.apiKeys.cachedCount == 0)
+        }
+    }
+}

@@ -95,6 +95,26 @@ struct ServerProcessTests {
         }
     }
 
+    @Test("SQLite: migrate status, up and down from the command line")
+    func sqliteMigrateCommands() async throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let environment = Self.serverEnvironment(.sqlite(path: data.url.appendingPathComponent("db/agenthub.db").path), data: data.url)
+        let pending = try await runProduct("agenthub-server", ["migrate", "status"], environment: environment)
+        #expect(pending.status == 3)
+        #expect(pending.stdout.contains("0001_initial  pending"))
+        let up = try await runProduct("agenthub-server", ["migrate", "up"], environment: environment)
+        #expect(up.status == 0)
+        #expect(try await runProduct("agenthub-server", ["migrate", "up"], environment: environment).stdout.contains("up to date"))
+        #expect(try await runProduct("agenthub-server", ["migrate", "status"], environment: environment).status == 0)
+        let down = try await runProduct("agenthub-server", ["migrate", "down"], environment: environment)
+        #expect(down.status == 0)
+        #expect(down.stdout.contains("reverted 0001_initial"))
+        let broken = try await runProduct("agenthub-server", ["migrate", "status"], environment: environment.merging(["MIGRATIONS_DIR": "/nonexistent/migrations"]) { $1 })
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("MIGRATIONS_DIR"))
+    }
+
     @Test("bad configuration exits 2 with the variable's name")
     func badConfiguration() async throws {
         let result = try await runProduct("agenthub-server", ["serve"], environment: ["PORT": "not-a-port"])

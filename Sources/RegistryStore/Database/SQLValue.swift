@@ -37,9 +37,4 @@ public enum SQLTimestamp {
         }
         return try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(text)
     }
-
-    /// Rounds to whole milliseconds, the precision both backends keep.
-    public static func truncated(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
 }
