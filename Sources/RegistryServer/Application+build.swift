@@ -7,9 +7,12 @@ import NIOCore
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routeTable = RouteTable()
+    // Outermost first: headers on every answer, one log line per request with its final status,
+    // the error edge, then the size limit (its 413 goes through the error edge like any other).
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
     router.add(middleware: ErrorMiddleware(routes: routeTable))
+    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
 
     HealthController(registry: services.registry, migrations: services.migrations).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: services.authenticator))

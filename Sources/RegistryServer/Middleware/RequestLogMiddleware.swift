@@ -23,29 +23,3 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 }
-
-/// Headers every answer carries, and the request-size limit checked before any body is read.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    let maxBodyBytes: Int
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw APIError(.contentTooLarge, "request body of \(length) bytes is larger than the limit of \(maxBodyBytes) bytes")
-        }
-        var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.xFrameOptions] = "DENY"
-        response.headers[.referrerPolicy] = "no-referrer"
-        if request.uri.path.hasPrefix("/api/") {
-            response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
-        }
-        return response
-    }
-}
-
-extension HTTPField.Name {
-    static let requestId = Self("X-Request-ID")!
-    static let apiKey = Self("X-API-Key")!
-    static let xFrameOptions = Self("X-Frame-Options")!
-    static let referrerPolicy = Self("Referrer-Policy")!
-}
