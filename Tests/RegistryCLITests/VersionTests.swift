@@ -6,31 +6,23 @@ import TestSupport
 @Suite("agenthub binary")
 struct VersionTests {
     @Test("`agenthub --version` prints the version and exits 0")
-    func version() throws {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url("agenthub")
-        process.arguments = ["--version"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(process.terminationStatus == 0)
-        #expect(output == AgentHubVersion.current)
+    func version() async throws {
+        let result = try await runProduct("agenthub", ["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == AgentHubVersion.current)
     }
 
-    @Test("an unknown option exits non-zero with help")
-    func unknownOption() throws {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url("agenthub")
-        process.arguments = ["--frobnicate"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus != 0)
-        #expect(output.contains("--frobnicate"))
+    @Test("an unknown option exits non-zero and names it")
+    func unknownOption() async throws {
+        let result = try await runProduct("agenthub", ["--frobnicate"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--frobnicate"))
+    }
+
+    @Test("--help shows examples")
+    func help() async throws {
+        let result = try await runProduct("agenthub", ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Examples:"))
     }
 }

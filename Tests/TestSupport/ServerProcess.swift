@@ -26,8 +26,8 @@ public struct CommandResult: Sendable {
     public let stderr: String
 }
 
-/// Runs a built product to completion with `environment` added to this process's.
-public func runProduct(_ name: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> CommandResult {
+/// Starts a built product with `environment` added to this process's, collecting its output.
+func launch(_ name: String, _ arguments: [String], environment: [String: String]) throws -> (Process, stdout: OutputCollector, stderr: OutputCollector) {
     let process = Process()
     process.executableURL = try BuiltProduct.url(name)
     process.arguments = arguments
@@ -39,6 +39,12 @@ public func runProduct(_ name: String, _ arguments: [String], environment: [Stri
     let stdout = OutputCollector(out.fileHandleForReading)
     let stderr = OutputCollector(err.fileHandleForReading)
     try process.run()
+    return (process, stdout, stderr)
+}
+
+/// Runs a built product to completion with `environment` added to this process's.
+public func runProduct(_ name: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> CommandResult {
+    let (process, stdout, stderr) = try launch(name, arguments, environment: environment)
     let deadline = ContinuousClock.now + timeout
     while process.isRunning {
         if ContinuousClock.now > deadline {
@@ -86,17 +92,7 @@ public final class ServerProcess: Sendable {
 
     /// Starts the server and waits for its "listening on" line.
     public static func start(environment: [String: String], timeout: Duration = .seconds(60)) async throws -> ServerProcess {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url("agenthub-server")
-        process.arguments = ["serve"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["HOST": "127.0.0.1", "PORT": "0"].merging(environment) { $1 }) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let stdout = OutputCollector(out.fileHandleForReading)
-        let stderr = OutputCollector(err.fileHandleForReading)
-        try process.run()
+        let (process, stdout, stderr) = try launch("agenthub-server", ["serve"], environment: ["HOST": "127.0.0.1", "PORT": "0"].merging(environment) { $1 })
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = stdout.current.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
