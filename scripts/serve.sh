@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-ensure_packages libgit2-dev pkg-config
+ensure_packages libgit2-dev pkg-config zlib1g-dev
 configuration="${CONFIGURATION:-debug}"
 echo "==> building agenthub-server ($configuration); the first build takes several minutes"
 swift build -c "$configuration" --product agenthub-server 2>&1 | grep -v "unhandled; explicitly declare them as resources"
