@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RegistryStore
+import Shared
 
 /// Everything the routes need, opened and checked once at start: the database (migrated as the
 /// configuration says), the secret, the admin account, and the auth services.
@@ -13,7 +14,10 @@ struct AppServices: Sendable {
     let tokens: TokenService
     let authenticator: Authenticator
     let loginLimiter: RateLimiter
+    let publisher: PublishService
     let logger: Logger
+
+    var packageLimits: PackageLimits { configuration.packageLimits }
 
     /// Opens the database, applies the migration policy (SQLite: migrate; PostgreSQL: refuse
     /// pending migrations unless `AUTO_MIGRATE`), loads the secret and bootstraps the admin.
@@ -38,6 +42,7 @@ struct AppServices: Sendable {
                 tokens: tokens,
                 authenticator: Authenticator(registry: registry, apiKeys: apiKeys, tokens: tokens, adminAPIKey: configuration.adminAPIKey, adminUsername: configuration.adminUsername),
                 loginLimiter: RateLimiter(limit: configuration.loginRateLimit, window: configuration.loginRateWindow),
+                publisher: PublishService(registry: registry, limits: configuration.packageLimits),
                 logger: logger
             )
         } catch {

@@ -19,6 +19,11 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     AuthController(services: services).addRoutes(to: api.group("auth"))
     UsersController(services: services).addRoutes(to: api.group("users"))
     AdminUsersController(services: services).addRoutes(to: api.group("admin"))
+    AssetsController(services: services).addRoutes(to: api.group("assets"))
+    for collection in AgentHubKind.allCases {
+        AgentHubController(services: services, collection: collection).addRoutes(to: api.group(RouterPath(collection.rawValue)))
+    }
+    SearchController(services: services).addRoutes(to: api)
 
     routeTable.install(router.routes.map { ($0.path, $0.method) })
     return router

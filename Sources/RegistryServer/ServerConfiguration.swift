@@ -34,7 +34,10 @@ public struct ServerConfiguration: Sendable {
         .init(name: "API_KEY_CACHE_TTL_SECONDS", defaultValue: "300", meaning: "How long a verified API key is remembered."),
         .init(name: "LOGIN_RATE_LIMIT", defaultValue: "10", meaning: "Login attempts allowed per client address and per account within the window; more get 429."),
         .init(name: "LOGIN_RATE_WINDOW_SECONDS", defaultValue: "60", meaning: "The window of `LOGIN_RATE_LIMIT`."),
-        .init(name: "MAX_BODY_BYTES", defaultValue: "10485760", meaning: "Largest request body accepted (10 MiB); larger ones get 413."),
+        .init(name: "MAX_BODY_BYTES", defaultValue: "33554432", meaning: "Largest request body accepted (32 MiB); larger ones get 413."),
+        .init(name: "MAX_PACKAGE_FILES", defaultValue: "1000", meaning: "Most files one published version may have."),
+        .init(name: "MAX_FILE_BYTES", defaultValue: "5242880", meaning: "Largest single file in a package (5 MiB)."),
+        .init(name: "MAX_PACKAGE_BYTES", defaultValue: "10485760", meaning: "Largest total size of a package's files (10 MiB), checked while unpacking, so a compressed bomb stops there."),
         .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
     ]
 
@@ -57,6 +60,7 @@ public struct ServerConfiguration: Sendable {
     public var loginRateLimit: Int
     public var loginRateWindow: Duration
     public var maxBodyBytes: Int
+    public var packageLimits: PackageLimits
     public var logLevel: Logger.Level
 
     /// Reads the configuration; a bad value is an error that names the variable and what it accepts.
@@ -114,7 +118,12 @@ public struct ServerConfiguration: Sendable {
         apiKeyCacheTTL = .seconds(try integer("API_KEY_CACHE_TTL_SECONDS", default: 300, range: 0...86_400))
         loginRateLimit = try integer("LOGIN_RATE_LIMIT", default: 10, range: 1...1_000_000)
         loginRateWindow = .seconds(try integer("LOGIN_RATE_WINDOW_SECONDS", default: 60, range: 1...86_400))
-        maxBodyBytes = try integer("MAX_BODY_BYTES", default: 10 * 1024 * 1024, range: 1024...(1 << 34))
+        maxBodyBytes = try integer("MAX_BODY_BYTES", default: 32 * 1024 * 1024, range: 1024...(1 << 34))
+        packageLimits = PackageLimits(
+            maxFiles: try integer("MAX_PACKAGE_FILES", default: 1000, range: 1...100_000),
+            maxFileBytes: try integer("MAX_FILE_BYTES", default: 5 * 1024 * 1024, range: 1...(1 << 32)),
+            maxTotalBytes: try integer("MAX_PACKAGE_BYTES", default: 10 * 1024 * 1024, range: 1...(1 << 34))
+        )
         let levelText = value("LOG_LEVEL")?.lowercased() ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ConfigurationError("LOG_LEVEL=\(levelText) is not valid: expected trace, debug, info, notice, warning, error or critical")

@@ -14,6 +14,7 @@ public struct RegistryDatabase: Sendable {
     public var users: UserStore { UserStore(database) }
     public var apiKeys: APIKeyStore { APIKeyStore(database) }
     public var audit: AuditLog { AuditLog(database) }
+    public var assets: AssetStore { AssetStore(database) }
 
     public func transaction<T: Sendable>(_ body: @Sendable (Stores) async throws -> T) async throws -> T {
         try await database.transaction { executor in
@@ -28,6 +29,7 @@ public struct RegistryDatabase: Sendable {
         public var users: UserStore { UserStore(executor) }
         public var apiKeys: APIKeyStore { APIKeyStore(executor) }
         public var audit: AuditLog { AuditLog(executor) }
+        public var assets: AssetStore { AssetStore(executor) }
     }
 
     /// Opens the database at `url` and returns it with the migration runner for this binary's migrations.

@@ -18,5 +18,9 @@ extension AuthResponse: ResponseEncodable {}
 extension APIKeyResponse: ResponseEncodable {}
 extension CreatedAPIKey: ResponseEncodable {}
 extension Page: ResponseEncodable {}
+extension AssetSummary: ResponseEncodable {}
+extension AssetDetail: ResponseEncodable {}
+extension VersionDetail: ResponseEncodable {}
+extension PublishResponse: ResponseEncodable {}
 
 import Hummingbird

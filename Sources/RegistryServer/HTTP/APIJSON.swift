@@ -43,6 +43,16 @@ enum APIJSON {
     /// Reads the body (at most `limit` bytes) and decodes it, answering 400 for malformed JSON and
     /// 422 with the field's name for missing, null or wrong-typed fields.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let data = try await jsonBody(request, limit: limit)
+        do {
+            return try decoder.decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.unprocessable(describe(error))
+        }
+    }
+
+    /// The body (at most `limit` bytes), checked to be JSON: 413 when larger, 400 when empty or not JSON.
+    static func jsonBody(_ request: Request, limit: Int) async throws -> Data {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -57,11 +67,12 @@ enum APIJSON {
         guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
             throw APIError.badRequest("request body is not valid JSON")
         }
-        do {
-            return try decoder.decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw APIError.unprocessable(describe(error))
-        }
+        return data
+    }
+
+    /// A JSON value as the response, keys exactly as given.
+    static func response(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+        try response(JSONValueBody(value: value), status: status)
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -143,4 +154,10 @@ extension RequestContext {
         }
         return id
     }
+}
+
+/// Wraps a `JSONValue` so it encodes as itself.
+struct JSONValueBody: Encodable {
+    let value: JSONValue
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }

@@ -1,0 +1,290 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RegistryStore
+import Shared
+
+/// Our own asset routes, by kind and name: `/api/v1/assets/...`.
+struct AssetsController {
+    let services: AppServices
+    var presenter: AssetPresenter { AssetPresenter(registry: services.registry) }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("", use: list)
+        group.post(":kind", use: publish)
+        group.get(":kind/:name", use: detail)
+        group.delete(":kind/:name", use: delete)
+        group.post(":kind/:name/restore", use: restore)
+        group.put(":kind/:name/deprecation", use: deprecate)
+        group.delete(":kind/:name/deprecation", use: undeprecate)
+        group.post(":kind/:name/installs", use: recordInstall)
+        group.get(":kind/:name/download", use: downloadLatest)
+        group.get(":kind/:name/versions/:version", use: version)
+        group.get(":kind/:name/versions/:version/download", use: download)
+        group.post(":kind/:name/versions/:version/yank", use: yank)
+        group.delete(":kind/:name/versions/:version/yank", use: unyank)
+    }
+
+    // MARK: - Reading
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<AssetSummary> {
+        let page = try request.pageRequest()
+        let query = try AssetQueryParameters.parse(request)
+        let (assets, total) = try await services.registry.assets.search(query, page: page)
+        return Page(items: try await presenter.summaries(assets), total: total, page: page.page, size: page.size)
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> AssetDetail {
+        try await presenter.detail(try await visibleAsset(context))
+    }
+
+    @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> VersionDetail {
+        let asset = try await visibleAsset(context)
+        return try await presenter.versionDetail(asset, try await storedVersion(asset, context))
+    }
+
+    @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let asset = try await visibleAsset(context)
+        return try await packageResponse(asset, try await storedVersion(asset, context), request: request)
+    }
+
+    /// The highest version that is not yanked.
+    @Sendable func downloadLatest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let asset = try await visibleAsset(context)
+        guard let version = try await services.registry.assets.versions(assetId: asset.id).first(where: { !$0.yanked }) else {
+            throw APIError.notFound("\(asset.kind.rawValue) '\(asset.name)' has no version that is not yanked; ask for an exact version")
+        }
+        return try await packageResponse(asset, version, request: request)
+    }
+
+    private func packageResponse(_ asset: Asset, _ version: AssetVersion, request: Request) async throws -> Response {
+        let etag = "\"\(version.digest)\""
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=0, must-revalidate"]
+        headers[HTTPField.Name(PackageHeaders.digest)!] = version.digest
+        headers[HTTPField.Name(PackageHeaders.version)!] = version.version
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        let files = try await services.registry.assets.package(versionId: version.id)
+        let package = try AssetPackage(files: files, limits: PackageLimits(maxFiles: .max, maxFileBytes: .max, maxTotalBytes: .max))
+        guard package.digest == version.digest else {
+            // Stored bytes that no longer match their digest: never serve them.
+            throw APIError(.internalServerError, "the stored package of \(asset.name) \(version.version) does not match its digest")
+        }
+        let archive = try PackageArchive.pack(package)
+        headers[.contentType] = PackageArchive.mediaType
+        headers[.contentDisposition] = "attachment; filename=\"\(asset.name)-\(version.version).tar.gz\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: archive)))
+    }
+
+    // MARK: - Publishing
+
+    /// `.tar.gz` (Content-Type application/gzip or application/octet-stream) or a JSON file map.
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PublishResponse> {
+        let identity = try context.requireIdentity()
+        let kind = try Self.kind(context)
+        let limits = services.packageLimits
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let package: AssetPackage
+        if contentType.hasPrefix("application/json") {
+            let body = try await APIJSON.decode(FileMapPublishRequest.self, from: request, limit: services.configuration.maxBodyBytes)
+            package = try Self.package(from: body, limits: limits)
+        } else if contentType.hasPrefix("application/gzip") || contentType.hasPrefix("application/x-gzip") || contentType.hasPrefix("application/octet-stream") {
+            var request = request
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.collectBody(upTo: services.configuration.maxBodyBytes)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw APIError(.contentTooLarge, "the archive is larger than \(services.configuration.maxBodyBytes) bytes")
+            }
+            do {
+                package = try PackageArchive.unpack(Array(buffer.readableBytesView), limits: limits)
+            } catch {
+                throw APIError.unprocessable(error.description)
+            }
+        } else {
+            throw APIError(.unsupportedMediaType, "send the package as application/gzip (a .tar.gz) or as application/json {\"files\": {…}}")
+        }
+        let outcome = try await services.publisher.publish(kind: kind, package: package, publisher: identity, context: context)
+        return EditedResponse(status: outcome.created ? .created : .ok, response: PublishResponse(
+            id: outcome.asset.id, kind: kind, name: outcome.asset.name, version: outcome.version.version, digest: outcome.version.digest,
+            created: outcome.created, warnings: outcome.version.warnings
+        ))
+    }
+
+    static func package(from body: FileMapPublishRequest, limits: PackageLimits) throws -> AssetPackage {
+        let executable = Set(body.executable ?? [])
+        var files = body.files.map { PackageFile(path: $0.key, contents: Array($0.value.utf8), executable: executable.contains($0.key)) }
+        for (path, encoded) in body.binaryFiles ?? [:] {
+            guard let data = Data(base64Encoded: encoded) else {
+                throw APIError.unprocessable("binary_files['\(path)'] is not valid base64")
+            }
+            files.append(PackageFile(path: path, contents: Array(data), executable: executable.contains(path)))
+        }
+        do {
+            return try AssetPackage(files: files, limits: limits)
+        } catch {
+            throw APIError.unprocessable(error.description)
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    @Sendable func yank(_ request: Request, context: AppRequestContext) async throws -> VersionDetail {
+        let (asset, version) = try await ownedVersion(context)
+        let body = try await APIJSON.decode(YankRequest.self, from: request, limit: services.configuration.maxBodyBytes)
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...1000).contains(reason.count) else { throw APIError.unprocessable("reason must be 1 to 1000 characters: say why this version should not be used") }
+        try await services.registry.transaction { stores in
+            try await stores.assets.setYanked(versionId: version.id, yanked: true, reason: reason)
+            try await stores.audit.record(context.auditEvent("version.yank", targetType: asset.kind.rawValue, targetId: String(asset.id), detail: ["version": version.version, "reason": reason]))
+        }
+        return try await presenter.versionDetail(asset, try await storedVersion(asset, context))
+    }
+
+    @Sendable func unyank(_ request: Request, context: AppRequestContext) async throws -> VersionDetail {
+        let (asset, version) = try await ownedVersion(context)
+        try await services.registry.transaction { stores in
+            try await stores.assets.setYanked(versionId: version.id, yanked: false, reason: nil)
+            try await stores.audit.record(context.auditEvent("version.unyank", targetType: asset.kind.rawValue, targetId: String(asset.id), detail: ["version": version.version]))
+        }
+        return try await presenter.versionDetail(asset, try await storedVersion(asset, context))
+    }
+
+    @Sendable func deprecate(_ request: Request, context: AppRequestContext) async throws -> AssetDetail {
+        let asset = try await ownedAsset(context)
+        let body = try await APIJSON.decode(DeprecationRequest.self, from: request, limit: services.configuration.maxBodyBytes)
+        let message = body.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...1000).contains(message.count) else { throw APIError.unprocessable("message must be 1 to 1000 characters, e.g. \"use pdf-tools instead\"") }
+        try await services.registry.transaction { stores in
+            try await stores.assets.setDeprecation(assetId: asset.id, message: message)
+            try await stores.audit.record(context.auditEvent("asset.deprecate", targetType: asset.kind.rawValue, targetId: String(asset.id), detail: ["message": message]))
+        }
+        return try await presenter.detail(try await services.registry.assets.find(id: asset.id) ?? asset)
+    }
+
+    @Sendable func undeprecate(_ request: Request, context: AppRequestContext) async throws -> AssetDetail {
+        let asset = try await ownedAsset(context)
+        try await services.registry.transaction { stores in
+            try await stores.assets.setDeprecation(assetId: asset.id, message: nil)
+            try await stores.audit.record(context.auditEvent("asset.undeprecate", targetType: asset.kind.rawValue, targetId: String(asset.id)))
+        }
+        return try await presenter.detail(try await services.registry.assets.find(id: asset.id) ?? asset)
+    }
+
+    /// Admin: a tombstone. Versions stay stored; the asset disappears from lists and installs.
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let asset = try await findAsset(context)
+        try await AssetLifecycle.delete(asset, services: services, context: context)
+        return APIJSON.noContent()
+    }
+
+    @Sendable func restore(_ request: Request, context: AppRequestContext) async throws -> AssetDetail {
+        _ = try context.requireAdmin()
+        let asset = try await findAsset(context)
+        guard asset.status == .deleted else { throw APIError.conflict("\(asset.kind.rawValue) '\(asset.name)' is not deleted") }
+        try await services.registry.transaction { stores in
+            try await stores.assets.setStatus(assetId: asset.id, status: .active)
+            try await stores.audit.record(context.auditEvent("asset.restore", targetType: asset.kind.rawValue, targetId: String(asset.id), detail: ["name": asset.name]))
+        }
+        return try await presenter.detail(try await services.registry.assets.find(id: asset.id) ?? asset)
+    }
+
+    @Sendable func recordInstall(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let asset = try await visibleAsset(context)
+        var body = InstallRecordRequest()
+        if (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0 || request.headers[.transferEncoding] != nil {
+            body = try await APIJSON.decode(InstallRecordRequest.self, from: request, limit: services.configuration.maxBodyBytes)
+        }
+        var versionId: Int64?
+        if let number = body.version {
+            guard let version = try await services.registry.assets.version(assetId: asset.id, version: number) else {
+                throw APIError.notFound("\(asset.kind.rawValue) '\(asset.name)' has no version \(number)")
+            }
+            versionId = version.id
+        } else {
+            versionId = asset.latestVersionId
+        }
+        try await AssetLifecycle.recordInstall(asset, versionId: versionId, agentType: body.agentType, services: services, context: context)
+        return APIJSON.noContent()
+    }
+
+    // MARK: - Lookups
+
+    static func kind(_ context: AppRequestContext) throws -> AssetKind {
+        let text = context.parameters.get("kind") ?? ""
+        guard let kind = AssetKind(rawValue: text) else {
+            throw APIError.notFound("unknown asset kind '\(text)'; use skill, agent or tool")
+        }
+        return kind
+    }
+
+    private func findAsset(_ context: AppRequestContext) async throws -> Asset {
+        let kind = try Self.kind(context)
+        let name = context.parameters.get("name") ?? ""
+        guard AssetName.problem(name) == nil, let asset = try await services.registry.assets.find(kind: kind, name: name) else {
+            throw APIError.notFound("\(kind.rawValue) '\(name)' not found")
+        }
+        return asset
+    }
+
+    /// The asset, unless it is deleted and the caller is not an admin.
+    private func visibleAsset(_ context: AppRequestContext) async throws -> Asset {
+        let asset = try await findAsset(context)
+        if asset.status == .deleted, context.identity?.isAdmin != true {
+            throw APIError.notFound("\(asset.kind.rawValue) '\(asset.name)' not found (it was deleted)")
+        }
+        return asset
+    }
+
+    /// The asset, when the caller owns it or is an admin.
+    private func ownedAsset(_ context: AppRequestContext) async throws -> Asset {
+        let identity = try context.requireIdentity()
+        let asset = try await visibleAsset(context)
+        guard asset.ownerId == identity.user.id || identity.isAdmin else {
+            throw APIError.forbidden("only the owner of '\(asset.name)' (\(asset.ownerUsername)) or an admin can change it")
+        }
+        return asset
+    }
+
+    private func ownedVersion(_ context: AppRequestContext) async throws -> (Asset, AssetVersion) {
+        let asset = try await ownedAsset(context)
+        return (asset, try await storedVersion(asset, context))
+    }
+
+    private func storedVersion(_ asset: Asset, _ context: AppRequestContext) async throws -> AssetVersion {
+        let number = context.parameters.get("version") ?? ""
+        guard let version = try await services.registry.assets.version(assetId: asset.id, version: SemanticVersion(number)?.description ?? number) else {
+            throw APIError.notFound("\(asset.kind.rawValue) '\(asset.name)' has no version \(number)")
+        }
+        return version
+    }
+}
+
+/// Query parameters of asset lists: `q`, `kind`, `tag`, `source`, `owner`, `sort`.
+enum AssetQueryParameters {
+    static func parse(_ request: Request) throws -> AssetQuery {
+        var kind: AssetKind?
+        if let text = request.queryString("kind"), !text.isEmpty {
+            guard let value = AssetKind(rawValue: text) else { throw APIError.unprocessable("kind must be skill, agent or tool") }
+            kind = value
+        }
+        var origin: AssetOrigin?
+        if let text = request.queryString("source"), !text.isEmpty {
+            guard let value = AssetOrigin(rawValue: text) else { throw APIError.unprocessable("source must be upload or sync") }
+            origin = value
+        }
+        var sort: AssetSort?
+        if let text = request.queryString("sort"), !text.isEmpty {
+            guard let value = AssetSort(rawValue: text) else {
+                throw APIError.unprocessable("sort must be one of: \(AssetSort.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            sort = value
+        }
+        let text = request.queryString("q")
+        if let text, text.count > 256 { throw APIError.unprocessable("q must be at most 256 characters") }
+        return AssetQuery(text: text, kind: kind, tag: request.queryString("tag"), origin: origin, ownerUsername: request.queryString("owner"), sort: sort)
+    }
+}

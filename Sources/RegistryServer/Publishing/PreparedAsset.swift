@@ -1,0 +1,97 @@
+import Foundation
+import Shared
+
+/// What a package says about itself once its manifest is read: the kind's rules applied.
+struct PreparedAsset: Sendable {
+    let kind: AssetKind
+    let name: String
+    let description: String
+    let version: SemanticVersion?
+    let tags: [String]
+    let manifestText: String
+    let metadataJSON: String
+    let readmeMarkdown: String
+    let warnings: [String]
+    let references: [(kind: AssetKind, name: String)]
+    /// The package as stored (for tools: with secret values replaced by variable references).
+    let package: AssetPackage
+
+    /// Reads the manifest of `package` for `kind`; a bad manifest is a 422 naming the file and field.
+    static func prepare(kind: AssetKind, package: AssetPackage, limits: PackageLimits) throws -> PreparedAsset {
+        do {
+            switch kind {
+            case .skill: return try skill(package)
+            case .agent: return try agent(package)
+            case .tool: return try tool(package, limits: limits)
+            }
+        } catch let error as ManifestError {
+            throw APIError.unprocessable(error.description)
+        } catch let error as PackageError {
+            throw APIError.unprocessable(error.description)
+        }
+    }
+
+    private static func skill(_ package: AssetPackage) throws -> PreparedAsset {
+        guard let file = package.file(SkillManifest.fileName) else {
+            throw APIError.unprocessable("the package has no SKILL.md at its root; a skill is a folder with a SKILL.md")
+        }
+        let manifest = try SkillManifest.parse(file.contents)
+        return PreparedAsset(
+            kind: .skill, name: manifest.name, description: manifest.description, version: manifest.version, tags: manifest.tags,
+            manifestText: file.text ?? "", metadataJSON: JSONValue.object(manifest.frontmatter).jsonText, readmeMarkdown: manifest.body,
+            warnings: manifest.warnings, references: [], package: package
+        )
+    }
+
+    private static func agent(_ package: AssetPackage) throws -> PreparedAsset {
+        let topLevelMarkdown = package.files.filter { !$0.path.contains("/") && $0.path.hasSuffix(".md") && $0.path != "README.md" }
+        guard let file = package.file(AgentManifest.fileName) ?? (topLevelMarkdown.count == 1 ? topLevelMarkdown[0] : nil) else {
+            throw APIError.unprocessable("the package has no AGENT.md at its root (or a single agent .md file, as in .claude/agents/)")
+        }
+        let manifest = try AgentManifest.parse(file.contents, file: file.path)
+        let readme = package.file("README.md")?.text ?? manifest.prompt
+        return PreparedAsset(
+            kind: .agent, name: manifest.name, description: manifest.description, version: manifest.version, tags: manifest.tags,
+            manifestText: file.text ?? "", metadataJSON: JSONValue.object(manifest.frontmatter).jsonText, readmeMarkdown: readme,
+            warnings: manifest.warnings,
+            references: manifest.skills.map { (AssetKind.skill, $0) } + manifest.mcps.map { (AssetKind.tool, $0) },
+            package: package
+        )
+    }
+
+    private static func tool(_ package: AssetPackage, limits: PackageLimits) throws -> PreparedAsset {
+        guard let file = package.file(MCPServerConfig.fileName) else {
+            throw APIError.unprocessable("the package has no mcp.json at its root; a tool is an MCP server configuration")
+        }
+        let config = try MCPServerConfig.parse(file.contents)
+        var warnings: [String] = []
+        // Secret values are never stored: the package keeps `${VARIABLE}` references in their place.
+        var stored = config
+        stored.env = Dictionary(uniqueKeysWithValues: config.env.keys.map { ($0, "${\($0)}") })
+        stored.headers = Dictionary(uniqueKeysWithValues: config.headers.keys.map { ($0, "${\(config.variableName(forHeader: $0))}") })
+        let dropped = config.env.filter { $0.value != "${\($0.key)}" && !$0.value.isEmpty }.keys.sorted()
+            + config.headers.filter { !$0.value.hasPrefix("${") }.keys.sorted()
+        if !dropped.isEmpty {
+            warnings.append("mcp.json: the values of \(dropped.joined(separator: ", ")) were not stored; installers set them as environment variables")
+        }
+        let storedText = try stored.canonicalJSON()
+        var files = package.files.filter { $0.path != MCPServerConfig.fileName }
+        files.append(PackageFile(path: MCPServerConfig.fileName, text: storedText))
+        let storedPackage = try AssetPackage(files: files, limits: limits)
+        let readme = package.file("README.md")?.text ?? config.description
+        var tags: [String] = []
+        for tag in config.tags.map({ $0.lowercased().trimmingCharacters(in: .whitespaces) }) where (1...64).contains(tag.count) && !tags.contains(tag) {
+            tags.append(tag)
+        }
+        let metadata = JSONValue.object([
+            "transport": .string(config.transport.rawValue),
+            "server": .object(stored.publicServerEntry),
+            "variables_needed": .array(config.variablesNeeded.map(JSONValue.string)),
+        ])
+        return PreparedAsset(
+            kind: .tool, name: config.name, description: config.description, version: config.version.flatMap(SemanticVersion.init), tags: tags,
+            manifestText: storedText, metadataJSON: metadata.jsonText, readmeMarkdown: readme, warnings: warnings, references: [],
+            package: storedPackage
+        )
+    }
+}

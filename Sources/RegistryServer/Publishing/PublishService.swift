@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import RegistryStore
+import Shared
+
+/// Publishing a version: one code path for every way a package arrives (archive, file map,
+/// AgentHub JSON, sync). Checks ownership, picks the version, refuses a different package under an
+/// existing version, and stores everything in one transaction.
+struct PublishService: Sendable {
+    let registry: RegistryDatabase
+    let limits: PackageLimits
+
+    struct Outcome: Sendable {
+        let asset: Asset
+        let version: AssetVersion
+        /// False when the same package was already published (nothing was written).
+        let created: Bool
+    }
+
+    /// Publishes `package` as a `kind` asset for `publisher`. `expectedName` (from the URL) must
+    /// match the manifest's name.
+    func publish(kind: AssetKind, package: AssetPackage, source: VersionSource = .upload, expectedName: String? = nil,
+                 publisher: Identity, context: AppRequestContext?) async throws -> Outcome {
+        let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
+        if let expectedName, expectedName != prepared.name {
+            throw APIError.unprocessable("the URL names '\(expectedName)' but the manifest names '\(prepared.name)'; they must be the same")
+        }
+        let readmeHTML = ReadmeRenderer.html(from: prepared.readmeMarkdown)
+        // Two first publishes of one name can race on PostgreSQL: the loser retries and then sees the winner's rows.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await registry.transaction { stores in
+                    try await publish(prepared, readmeHTML: readmeHTML, source: source, publisher: publisher, context: context, stores: stores)
+                }
+            } catch DatabaseError.uniqueViolation where attempt < 3 {
+                continue
+            }
+        }
+    }
+
+    private func publish(_ prepared: PreparedAsset, readmeHTML: String, source: VersionSource, publisher: Identity,
+                         context: AppRequestContext?, stores: RegistryDatabase.Stores) async throws -> Outcome {
+        let assets = stores.assets
+        var asset: Asset
+        if let existing = try await assets.find(kind: prepared.kind, name: prepared.name) {
+            guard existing.ownerId == publisher.user.id || publisher.isAdmin else {
+                throw APIError.forbidden("the \(prepared.kind.rawValue) '\(prepared.name)' belongs to \(existing.ownerUsername); only its owner or an admin can publish new versions")
+            }
+            if existing.status == .deleted {
+                throw APIError.conflict("the \(prepared.kind.rawValue) '\(prepared.name)' was deleted by an admin; ask an admin to restore it before publishing")
+            }
+            asset = existing
+        } else {
+            asset = try await assets.create(kind: prepared.kind, name: prepared.name, description: prepared.description, ownerId: publisher.user.id,
+                                            origin: { if case .git = source { return .sync } else { return .upload } }())
+        }
+
+        let versions = try await assets.versions(assetId: asset.id)
+        let versionNumber: SemanticVersion
+        if let declared = prepared.version {
+            if let same = versions.first(where: { $0.version == declared.description }) {
+                guard same.digest == prepared.package.digest else {
+                    throw APIError.conflict("version \(declared) of '\(prepared.name)' already exists with different contents; versions are immutable, so raise the version")
+                }
+                return Outcome(asset: asset, version: same, created: false)
+            }
+            versionNumber = declared
+        } else if let latest = versions.first {
+            if latest.digest == prepared.package.digest {
+                return Outcome(asset: asset, version: latest, created: false)
+            }
+            versionNumber = (latest.semanticVersion ?? SemanticVersion(major: 0, minor: 0, patch: 0)).nextPatch
+        } else {
+            versionNumber = SemanticVersion(major: 1, minor: 0, patch: 0)
+        }
+
+        let version = try await assets.insertVersion(assetId: asset.id, NewVersion(
+            version: versionNumber, package: prepared.package, manifest: prepared.manifestText, metadataJSON: prepared.metadataJSON,
+            readmeMarkdown: prepared.readmeMarkdown, readmeHTML: readmeHTML, warnings: prepared.warnings, source: source,
+            publisherId: publisher.method == .adminKey ? nil : publisher.user.id, references: prepared.references
+        ))
+        let highest = versions.compactMap(\.semanticVersion).max()
+        if highest.map({ versionNumber > $0 }) ?? true {
+            try await assets.setLatest(assetId: asset.id, versionId: version.id, description: prepared.description)
+            try await assets.replaceTags(assetId: asset.id, tags: prepared.tags)
+            try await assets.updateSearchDocument(assetId: asset.id, name: prepared.name, description: prepared.description, tags: prepared.tags, readme: prepared.readmeMarkdown)
+        }
+        if asset.status == .removed {
+            try await assets.setStatus(assetId: asset.id, status: .active)
+        }
+        if let context {
+            try await stores.audit.record(context.auditEvent("asset.publish", targetType: prepared.kind.rawValue, targetId: String(asset.id), detail: ["name": prepared.name, "version": versionNumber.description, "digest": prepared.package.digest]))
+        }
+        asset = try await assets.find(id: asset.id) ?? asset
+        return Outcome(asset: asset, version: version, created: true)
+    }
+}

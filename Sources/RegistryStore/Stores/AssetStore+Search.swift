@@ -1,0 +1,152 @@
+import Foundation
+import Shared
+
+/// How a list of assets is ordered.
+public enum AssetSort: String, Sendable, CaseIterable {
+    case relevance
+    case installs
+    case recent
+    case name
+}
+
+/// A search or list request: free text (treated as words, never as query syntax) and filters.
+public struct AssetQuery: Sendable {
+    public var text: String?
+    public var kind: AssetKind?
+    public var tag: String?
+    public var origin: AssetOrigin?
+    public var ownerUsername: String?
+    public var ownerId: Int64?
+    public var sort: AssetSort
+    public var includeRemoved: Bool
+
+    public init(text: String? = nil, kind: AssetKind? = nil, tag: String? = nil, origin: AssetOrigin? = nil, ownerUsername: String? = nil, ownerId: Int64? = nil, sort: AssetSort? = nil, includeRemoved: Bool = false) {
+        self.text = text
+        self.kind = kind
+        self.tag = tag
+        self.origin = origin
+        self.ownerUsername = ownerUsername
+        self.ownerId = ownerId
+        self.sort = sort ?? ((text?.isEmpty == false) ? .relevance : .installs)
+        self.includeRemoved = includeRemoved
+    }
+
+    /// The words of `text`: runs of letters and digits, lower-cased; quotes, `%`, `_`, `*` and
+    /// operators are separators, so nothing a user types is query syntax.
+    public var words: [String] {
+        guard let text else { return [] }
+        var words: [String] = []
+        var current = ""
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber {
+                current.append(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return Array(words.prefix(16).map { String($0.prefix(64)) })
+    }
+}
+
+extension AssetStore {
+    /// Rewrites the search document of an asset from its current name, description, tags and README.
+    public func updateSearchDocument(assetId: Int64, name: String, description: String, tags: [String], readme: String) async throws {
+        // Names are indexed whole and split at hyphens, so "pdf-tools" is found by "pdf" and "tools".
+        let nameText = name + " " + name.replacingOccurrences(of: "-", with: " ")
+        let tagText = tags.joined(separator: " ")
+        let readmeText = String(readme.prefix(200_000))
+        switch db.dialect {
+        case .sqlite:
+            try await db.execute("DELETE FROM asset_search WHERE rowid = ?", .int(assetId))
+            try await db.execute(
+                "INSERT INTO asset_search (rowid, name, description, tags, readme) VALUES (?, ?, ?, ?, ?)",
+                .int(assetId), .text(nameText), .text(description), .text(tagText), .text(readmeText)
+            )
+        case .postgres:
+            try await db.execute(
+                """
+                UPDATE assets SET search_vector =
+                    setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B') ||
+                    setweight(to_tsvector('simple', ?), 'B') || setweight(to_tsvector('simple', ?), 'D')
+                WHERE id = ?
+                """,
+                .text(nameText), .text(description), .text(tagText), .text(readmeText), .int(assetId)
+            )
+        }
+    }
+
+    /// A page of assets matching `query`: exact name first, then by the chosen order, ties by id.
+    public func search(_ query: AssetQuery, page: PageRequest) async throws -> (assets: [Asset], total: Int) {
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        var from = "FROM assets a JOIN users u ON u.id = a.owner_id LEFT JOIN asset_versions v ON v.id = a.latest_version_id"
+        var rank = "0"
+        var rankBinds: [SQLValue] = []
+        let words = query.words
+        if !words.isEmpty {
+            switch db.dialect {
+            case .sqlite:
+                from += " JOIN asset_search s ON s.rowid = a.id"
+                conditions.append("asset_search MATCH ?")
+                binds.append(.text(words.map { "\"\($0)\"*" }.joined(separator: " ")))
+                // bm25: lower is better; weights for name, description, tags, readme.
+                rank = "bm25(asset_search, 10.0, 4.0, 6.0, 1.0)"
+            case .postgres:
+                let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
+                conditions.append("a.search_vector @@ to_tsquery('simple', ?)")
+                binds.append(.text(tsquery))
+                rank = "-ts_rank(a.search_vector, to_tsquery('simple', ?))"
+                rankBinds = [.text(tsquery)]
+            }
+        } else if let text = query.text, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            // Only punctuation: match it literally in names and descriptions.
+            let pattern = "%" + LikePattern.escape(text.lowercased()) + "%"
+            conditions.append("(lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.description) LIKE ? ESCAPE '\\')")
+            binds += [.text(pattern), .text(pattern)]
+        }
+        conditions.append(query.includeRemoved ? "a.status <> 'deleted'" : "a.status = 'active'")
+        if let kind = query.kind {
+            conditions.append("a.kind = ?")
+            binds.append(.text(kind.rawValue))
+        }
+        if let tag = query.tag?.lowercased(), !tag.isEmpty {
+            conditions.append("EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ?)")
+            binds.append(.text(tag))
+        }
+        if let origin = query.origin {
+            conditions.append("a.origin = ?")
+            binds.append(.text(origin.rawValue))
+        }
+        if let owner = query.ownerUsername, !owner.isEmpty {
+            conditions.append("lower(u.username) = lower(?)")
+            binds.append(.text(owner))
+        }
+        if let ownerId = query.ownerId {
+            conditions.append("a.owner_id = ?")
+            binds.append(.int(ownerId))
+        }
+        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
+        let total = try await db.first("SELECT COUNT(*) AS n \(from) \(whereClause)", binds)?.int("n") ?? 0
+
+        let exact = query.text.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let order: String
+        switch query.sort {
+        case .relevance: order = "\(rank), a.install_count DESC"
+        case .installs: order = "a.install_count DESC"
+        case .recent: order = "a.updated_at DESC"
+        case .name: order = "a.name ASC"
+        }
+        let sql = """
+            SELECT a.id, a.kind, a.name, a.description, a.owner_id, u.username AS owner_username, u.display_name AS owner_display_name,
+                   a.status, a.deprecation_message, a.latest_version_id, v.version AS latest_version, a.install_count, a.origin,
+                   a.sync_source_id, a.created_at, a.updated_at, a.deleted_at
+            \(from) \(whereClause)
+            ORDER BY CASE WHEN a.name = ? THEN 0 ELSE 1 END, \(order), a.id
+            LIMIT ? OFFSET ?
+            """
+        let rows = try await db.query(sql, binds + [.text(exact)] + (query.sort == .relevance ? rankBinds : []) + [.int(Int64(page.size)), .int(Int64(page.offset))])
+        return (try rows.map(Asset.init(row:)), Int(total))
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Shared
+
+/// Assets and their immutable versions, files, blobs, tags and references.
+public struct AssetStore: Sendable {
+    let db: any DatabaseExecutor
+
+    public init(_ db: any DatabaseExecutor) { self.db = db }
+
+    // MARK: - Assets
+
+    public func find(kind: AssetKind, name: String) async throws -> Asset? {
+        try await db.first("\(Asset.select) WHERE a.kind = ? AND a.name = ?", .text(kind.rawValue), .text(name)).map(Asset.init(row:))
+    }
+
+    public func find(id: Int64) async throws -> Asset? {
+        try await db.first("\(Asset.select) WHERE a.id = ?", .int(id)).map(Asset.init(row:))
+    }
+
+    public func create(kind: AssetKind, name: String, description: String, ownerId: Int64, origin: AssetOrigin = .upload, syncSourceId: Int64? = nil, at now: Date = Date()) async throws -> Asset {
+        let row = try await db.first(
+            """
+            INSERT INTO assets (kind, name, description, owner_id, status, install_count, origin, sync_source_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, 'active', 0, ?, ?, ?, ?) RETURNING id
+            """,
+            .text(kind.rawValue), .text(name), .text(description), .int(ownerId), .text(origin.rawValue), .optional(syncSourceId), .date(now), .date(now)
+        )
+        guard let id = try row?.int("id"), let asset = try await find(id: id) else { throw DatabaseError.backend("INSERT INTO assets returned no row") }
+        return asset
+    }
+
+    public func tags(assetId: Int64) async throws -> [String] {
+        try await db.query("SELECT tag FROM asset_tags WHERE asset_id = ? ORDER BY tag", .int(assetId)).map { try $0.string("tag") }
+    }
+
+    /// Tags of many assets at once (for lists).
+    public func tags(assetIds: [Int64]) async throws -> [Int64: [String]] {
+        guard !assetIds.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: assetIds.count).joined(separator: ", ")
+        let rows = try await db.query("SELECT asset_id, tag FROM asset_tags WHERE asset_id IN (\(marks)) ORDER BY tag", assetIds.map(SQLValue.int))
+        var result: [Int64: [String]] = [:]
+        for row in rows { result[try row.int("asset_id"), default: []].append(try row.string("tag")) }
+        return result
+    }
+
+    public func replaceTags(assetId: Int64, tags: [String]) async throws {
+        try await db.execute("DELETE FROM asset_tags WHERE asset_id = ?", .int(assetId))
+        for tag in tags {
+            try await db.execute("INSERT INTO asset_tags (asset_id, tag) VALUES (?, ?)", .int(assetId), .text(tag))
+        }
+    }
+
+    /// Makes `versionId` the latest version and copies its description to the asset.
+    public func setLatest(assetId: Int64, versionId: Int64, description: String, at now: Date = Date()) async throws {
+        try await db.execute("UPDATE assets SET latest_version_id = ?, description = ?, updated_at = ? WHERE id = ?", .int(versionId), .text(description), .date(now), .int(assetId))
+    }
+
+    public func setDeprecation(assetId: Int64, message: String?, at now: Date = Date()) async throws {
+        try await db.execute("UPDATE assets SET deprecation_message = ?, updated_at = ? WHERE id = ?", .optional(message), .date(now), .int(assetId))
+    }
+
+    public func setStatus(assetId: Int64, status: AssetStatus, at now: Date = Date()) async throws {
+        try await db.execute(
+            "UPDATE assets SET status = ?, deleted_at = ?, updated_at = ? WHERE id = ?",
+            .text(status.rawValue), status == .deleted ? .date(now) : .null, .date(now), .int(assetId)
+        )
+    }
+
+    // MARK: - Versions
+
+    /// All versions, newest (highest semantic version) first.
+    public func versions(assetId: Int64) async throws -> [AssetVersion] {
+        let rows = try await db.query("SELECT \(AssetVersion.columns) FROM asset_versions WHERE asset_id = ? ORDER BY id", .int(assetId))
+        return try rows.map(AssetVersion.init(row:)).sorted { ($0.semanticVersion ?? SemanticVersion(major: 0, minor: 0, patch: 0)) > ($1.semanticVersion ?? SemanticVersion(major: 0, minor: 0, patch: 0)) }
+    }
+
+    public func version(assetId: Int64, version: String) async throws -> AssetVersion? {
+        try await db.first("SELECT \(AssetVersion.columns) FROM asset_versions WHERE asset_id = ? AND version = ?", .int(assetId), .text(version)).map(AssetVersion.init(row:))
+    }
+
+    public func version(id: Int64) async throws -> AssetVersion? {
+        try await db.first("SELECT \(AssetVersion.columns) FROM asset_versions WHERE id = ?", .int(id)).map(AssetVersion.init(row:))
+    }
+
+    /// Stores a version with its files; blobs already stored are shared, not copied.
+    public func insertVersion(assetId: Int64, _ new: NewVersion, at now: Date = Date()) async throws -> AssetVersion {
+        let gitURL: String?, gitRef: String?, commit: String?, path: String?
+        switch new.source {
+        case .upload: (gitURL, gitRef, commit, path) = (nil, nil, nil, nil)
+        case .git(let url, let ref, let hash, let subPath): (gitURL, gitRef, commit, path) = (url, ref, hash, subPath)
+        }
+        let warningsJSON = String(decoding: try JSONEncoder().encode(new.warnings), as: UTF8.self)
+        let row = try await db.first(
+            """
+            INSERT INTO asset_versions (asset_id, version, version_major, version_minor, version_patch, version_pre, digest, manifest,
+                metadata_json, readme_markdown, readme_html, warnings_json, source_kind, git_url, git_ref, commit_hash, source_path,
+                publisher_id, file_count, total_size, yanked, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(AssetVersion.columns)
+            """,
+            [.int(assetId), .text(new.version.description), .int(Int64(new.version.major)), .int(Int64(new.version.minor)), .int(Int64(new.version.patch)),
+             .text(new.version.prerelease), .text(new.package.digest), .text(new.manifest), .text(new.metadataJSON), .text(new.readmeMarkdown),
+             .text(new.readmeHTML), .text(warningsJSON), .text(gitURL == nil ? "upload" : "git"), .optional(gitURL), .optional(gitRef), .optional(commit),
+             .optional(path), .optional(new.publisherId), .int(Int64(new.package.files.count)), .int(Int64(new.package.totalSize)), .bool(false), .date(now)]
+        )
+        guard let row else { throw DatabaseError.backend("INSERT INTO asset_versions returned no row") }
+        let version = try AssetVersion(row: row)
+        for file in new.package.files {
+            let hash = file.sha256
+            try await db.execute(
+                "INSERT INTO blobs (sha256, size, content, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                .text(hash), .int(Int64(file.contents.count)), .blob(file.contents), .date(now)
+            )
+            try await db.execute(
+                "INSERT INTO version_files (version_id, path, size, mode, sha256) VALUES (?, ?, ?, ?, ?)",
+                .int(version.id), .text(file.path), .int(Int64(file.contents.count)), .int(Int64(file.mode)), .text(hash)
+            )
+        }
+        for reference in new.references {
+            try await db.execute(
+                "INSERT INTO asset_references (version_id, ref_kind, ref_name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                .int(version.id), .text(reference.kind.rawValue), .text(reference.name)
+            )
+        }
+        return version
+    }
+
+    public func files(versionId: Int64) async throws -> [VersionFile] {
+        try await db.query("SELECT path, size, mode, sha256 FROM version_files WHERE version_id = ? ORDER BY path", .int(versionId)).map { row in
+            VersionFile(path: try row.string("path"), size: try row.int("size"), mode: Int(try row.int("mode")), sha256: try row.string("sha256"))
+        }
+    }
+
+    /// The version's files with their bytes, as a package.
+    public func package(versionId: Int64) async throws -> [PackageFile] {
+        let rows = try await db.query(
+            "SELECT f.path, f.mode, b.content FROM version_files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.version_id = ? ORDER BY f.path",
+            .int(versionId)
+        )
+        return try rows.map { row in
+            PackageFile(path: try row.string("path"), contents: try row.bytes("content"), executable: try row.int("mode") & 0o111 != 0)
+        }
+    }
+
+    public func references(versionId: Int64) async throws -> [(kind: AssetKind, name: String)] {
+        try await db.query("SELECT ref_kind, ref_name FROM asset_references WHERE version_id = ? ORDER BY ref_kind, ref_name", .int(versionId)).compactMap { row in
+            guard let kind = AssetKind(rawValue: try row.string("ref_kind")) else { return nil }
+            return (kind, try row.string("ref_name"))
+        }
+    }
+
+    public func setYanked(versionId: Int64, yanked: Bool, reason: String?, at now: Date = Date()) async throws {
+        try await db.execute(
+            "UPDATE asset_versions SET yanked = ?, yank_reason = ?, yanked_at = ? WHERE id = ?",
+            .bool(yanked), yanked ? .optional(reason) : .null, yanked ? .date(now) : .null, .int(versionId)
+        )
+    }
+
+    // MARK: - Installs
+
+    /// Records an install and counts it, unless the same user installed the same version within
+    /// the last day. Returns whether it counted. The count is updated in the same statement set.
+    @discardableResult
+    public func recordInstall(assetId: Int64, versionId: Int64?, userId: Int64?, agentType: String, at now: Date = Date()) async throws -> Bool {
+        if let userId {
+            let since = now.addingTimeInterval(-86_400)
+            let versionClause = versionId == nil ? "version_id IS NULL" : "version_id = ?"
+            var binds: [SQLValue] = [.int(assetId), .int(userId)]
+            if let versionId { binds.append(.int(versionId)) }
+            binds.append(.date(since))
+            if try await db.first("SELECT id FROM install_events WHERE asset_id = ? AND user_id = ? AND \(versionClause) AND created_at > ? LIMIT 1", binds) != nil {
+                return false
+            }
+        }
+        try await db.execute(
+            "INSERT INTO install_events (asset_id, version_id, user_id, agent_type, created_at) VALUES (?, ?, ?, ?, ?)",
+            .int(assetId), .optional(versionId), .optional(userId), .text(agentType), .date(now)
+        )
+        try await db.execute("UPDATE assets SET install_count = install_count + 1 WHERE id = ?", .int(assetId))
+        return true
+    }
+
+    /// The assets a user installed, most recent first, one entry per asset.
+    public func installed(userId: Int64, limit: Int = 100) async throws -> [(asset: Asset, lastInstalledAt: Date)] {
+        let rows = try await db.query(
+            "SELECT asset_id, MAX(created_at) AS last_at FROM install_events WHERE user_id = ? GROUP BY asset_id ORDER BY last_at DESC LIMIT ?",
+            .int(userId), .int(Int64(limit))
+        )
+        var result: [(Asset, Date)] = []
+        for row in rows {
+            if let asset = try await find(id: try row.int("asset_id")), asset.status != .deleted {
+                result.append((asset, try row.date("last_at")))
+            }
+        }
+        return result
+    }
+
+    /// Counts per kind and total installs of a user's assets.
+    public func stats(ownerId: Int64) async throws -> (counts: [AssetKind: Int], installs: Int64) {
+        let rows = try await db.query(
+            "SELECT kind, COUNT(*) AS n, CAST(COALESCE(SUM(install_count), 0) AS BIGINT) AS installs FROM assets WHERE owner_id = ? AND status <> 'deleted' GROUP BY kind",
+            .int(ownerId)
+        )
+        var counts: [AssetKind: Int] = [:]
+        var installs: Int64 = 0
+        for row in rows {
+            if let kind = AssetKind(rawValue: try row.string("kind")) { counts[kind] = Int(try row.int("n")) }
+            installs += row.optionalInt("installs") ?? 0
+        }
+        return (counts, installs)
+    }
+}
