@@ -13,6 +13,7 @@ struct AssetsController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("", use: list)
         group.post(":kind", use: publish)
+        group.post(":kind/:name", use: publish)
         group.get(":kind/:name", use: detail)
         group.delete(":kind/:name", use: delete)
         group.post(":kind/:name/restore", use: restore)
@@ -81,6 +82,7 @@ struct AssetsController {
     // MARK: - Publishing
 
     /// `.tar.gz` (Content-Type application/gzip or application/octet-stream) or a JSON file map.
+    /// With a name in the URL, the manifest must carry the same name.
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PublishResponse> {
         let identity = try context.requireIdentity()
         let kind = try Self.kind(context)
@@ -106,7 +108,8 @@ struct AssetsController {
         } else {
             throw APIError(.unsupportedMediaType, "send the package as application/gzip (a .tar.gz) or as application/json {\"files\": {…}}")
         }
-        let outcome = try await services.publisher.publish(kind: kind, package: package, publisher: identity, context: context)
+        let expectedName = context.parameters.get("name")
+        let outcome = try await services.publisher.publish(kind: kind, package: package, expectedName: expectedName, publisher: identity, context: context)
         return EditedResponse(status: outcome.created ? .created : .ok, response: PublishResponse(
             id: outcome.asset.id, kind: kind, name: outcome.asset.name, version: outcome.version.version, digest: outcome.version.digest,
             created: outcome.created, warnings: outcome.version.warnings
