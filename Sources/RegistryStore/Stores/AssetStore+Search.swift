@@ -133,7 +133,7 @@ extension AssetStore {
         let exact = query.text.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let order: String
         switch query.sort {
-        case .relevance: order = "\(rank), a.install_count DESC"
+        case .relevance: order = words.isEmpty ? "a.install_count DESC" : "\(rank), a.install_count DESC"
         case .installs: order = "a.install_count DESC"
         case .recent: order = "a.updated_at DESC"
         case .name: order = "a.name ASC"
@@ -146,7 +146,7 @@ extension AssetStore {
             ORDER BY CASE WHEN a.name = ? THEN 0 ELSE 1 END, \(order), a.id
             LIMIT ? OFFSET ?
             """
-        let rows = try await db.query(sql, binds + [.text(exact)] + (query.sort == .relevance ? rankBinds : []) + [.int(Int64(page.size)), .int(Int64(page.offset))])
+        let rows = try await db.query(sql, binds + [.text(exact)] + (query.sort == .relevance && !words.isEmpty ? rankBinds : []) + [.int(Int64(page.size)), .int(Int64(page.offset))])
         return (try rows.map(Asset.init(row:)), Int(total))
     }
 }
