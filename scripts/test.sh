@@ -27,6 +27,30 @@ swift test --skip-build "$@" > "$WORK/test.log" 2>&1 || status=$?
 # The progress lines of each test are long; show results and problems only.
 grep -vE '^(◇|↳|\[)|^Test Suite|Executed 0 tests' "$WORK/test.log" || true
 
+# The real AgentHub Python client against the built server, on SQLite and on PostgreSQL.
+e2e_passed=0
+e2e_failed=0
+if [ $# -eq 0 ]; then
+    echo "==> AgentHub client end-to-end tests"
+    python3 -m pip install -q --disable-pip-version-check -r tests-e2e/requirements.txt 2>&1 | grep -v "WARNING: Running pip as the 'root' user" || true
+    export AGENTHUB_SERVER_BIN="$(swift build --show-bin-path)/agenthub-server"
+    "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE agenthub_e2e" >/dev/null
+    for backend in sqlite postgres; do
+        if [ "$backend" = postgres ]; then
+            export E2E_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/agenthub_e2e?sslmode=disable"
+        else
+            unset E2E_DATABASE_URL
+        fi
+        if python3 -m pytest -q -p no:cacheprovider tests-e2e > "$WORK/e2e-$backend.log" 2>&1; then :; else status=1; fi
+        tail -25 "$WORK/e2e-$backend.log" | grep -vE '^\s*$' | sed "s/^/[e2e $backend] /" | tail -15
+        p=$( (grep -oE '[0-9]+ passed' "$WORK/e2e-$backend.log" || true) | tail -1 | grep -oE '[0-9]+' || echo 0)
+        f=$( (grep -oE '[0-9]+ (failed|error)' "$WORK/e2e-$backend.log" || true) | awk '{s+=$1} END {print s+0}')
+        e2e_passed=$((e2e_passed + p))
+        e2e_failed=$((e2e_failed + f))
+        [ "$p" -gt 0 ] || status=1
+    done
+fi
+
 sqlite_runs=$(grep -c '^sqlite ' "$AGENTHUB_TEST_REPORT" || true)
 postgres_runs=$(grep -c '^postgres ' "$AGENTHUB_TEST_REPORT" || true)
 echo "==> database-backed test runs: SQLite ${sqlite_runs}, PostgreSQL ${postgres_runs}"
@@ -35,8 +59,8 @@ if [ "$status" -eq 0 ] && { [ "$sqlite_runs" -eq 0 ] || [ "$postgres_runs" -eq 0
     status=1
 fi
 # One closing line for people and CI: tests (a parameterised test counts once) passed and failed.
-passed=$(grep -cE '^✔ Test "' "$WORK/test.log" || true)
-failed=$(grep -E '^✘ Test "' "$WORK/test.log" | grep -c 'failed after' || true)
+passed=$(( $(grep -cE '^✔ Test "' "$WORK/test.log" || true) + e2e_passed ))
+failed=$(( $(grep -E '^✘ Test "' "$WORK/test.log" | grep -c 'failed after' || true) + e2e_failed ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "Tests: ${passed} passed, ${failed} failed"
 exit "$status"

@@ -135,3 +135,10 @@ def test_errors_are_printed_the_client_way(server, home):
     # Listing is public: a bad key is still refused, and the client prints the detail.
     assert result.returncode == 1
     assert "API error (401)" in result.stdout + result.stderr
+
+
+def test_openapi_document_is_valid(server):
+    from openapi_spec_validator import validate
+    status, document = server.request("GET", "/openapi.json")
+    assert status == 200
+    validate(document)

@@ -19,6 +19,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     AuthController(services: services).addRoutes(to: api.group("auth"))
     UsersController(services: services).addRoutes(to: api.group("users"))
     AdminUsersController(services: services).addRoutes(to: api.group("admin"))
+    AdminAssetsController(services: services).addRoutes(to: api.group("admin"))
     AssetsController(services: services).addRoutes(to: api.group("assets"))
     for collection in AgentHubKind.allCases {
         AgentHubController(services: services, collection: collection).addRoutes(to: api.group(RouterPath(collection.rawValue)))

@@ -14,6 +14,9 @@ struct HealthController {
         router.get("health") { _, _ in
             Status(status: "ok")
         }
+        router.get("openapi.json") { _, _ -> Response in
+            try APIJSON.response(OpenAPIDocument.document())
+        }
         router.get("ready") { _, context -> Response in
             do {
                 try await registry.database.ping()

@@ -19,6 +19,8 @@ public struct AssetQuery: Sendable {
     public var ownerId: Int64?
     public var sort: AssetSort
     public var includeRemoved: Bool
+    /// Admin views: deleted assets too.
+    public var includeDeleted = false
 
     public init(text: String? = nil, kind: AssetKind? = nil, tag: String? = nil, origin: AssetOrigin? = nil, ownerUsername: String? = nil, ownerId: Int64? = nil, sort: AssetSort? = nil, includeRemoved: Bool = false) {
         self.text = text
@@ -106,7 +108,9 @@ extension AssetStore {
             conditions.append("(lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.description) LIKE ? ESCAPE '\\')")
             binds += [.text(pattern), .text(pattern)]
         }
-        conditions.append(query.includeRemoved ? "a.status <> 'deleted'" : "a.status = 'active'")
+        if !query.includeDeleted {
+            conditions.append(query.includeRemoved ? "a.status <> 'deleted'" : "a.status = 'active'")
+        }
         if let kind = query.kind {
             conditions.append("a.kind = ?")
             binds.append(.text(kind.rawValue))
@@ -127,7 +131,7 @@ extension AssetStore {
             conditions.append("a.owner_id = ?")
             binds.append(.int(ownerId))
         }
-        let whereClause = "WHERE " + conditions.joined(separator: " AND ")
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let total = try await db.first("SELECT COUNT(*) AS n \(from) \(whereClause)", binds)?.int("n") ?? 0
 
         let exact = query.text.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
