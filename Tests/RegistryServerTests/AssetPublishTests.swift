@@ -302,3 +302,27 @@ struct AssetPublishTests {
         return block
     }
 }
+
+@Suite("Assets: concurrent publishing")
+struct AssetConcurrencyTests {
+    @Test("concurrent publishes of one asset: every version stored once, the highest is the latest", arguments: TestDatabases.backends)
+    func concurrentPublishes(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for minor in 0..<12 {
+                    group.addTask {
+                        // Each version twice: the second is a no-op or waits for the first.
+                        try await app.publishArchive(.skill, TestApp.skill("racy", version: "1.\(minor % 6).0", body: "v\(minor % 6)\n"), key: owner.apiKey).status
+                    }
+                }
+                for try await status in group {
+                    #expect(status == .created || status == .ok)
+                }
+            }
+            let detail = try await app.request(.get, "/api/v1/assets/skill/racy")
+            #expect((detail.json["versions"] as? [Any])?.count == 6)
+            #expect((detail.json["asset"] as? [String: Any])?["latest_version"] as? String == "1.5.0")
+        }
+    }
+}

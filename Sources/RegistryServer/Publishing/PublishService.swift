@@ -48,6 +48,7 @@ struct PublishService: Sendable {
             guard existing.ownerId == publisher.user.id || publisher.isAdmin else {
                 throw APIError.forbidden("the \(prepared.kind.rawValue) '\(prepared.name)' belongs to \(existing.ownerUsername); only its owner or an admin can publish new versions")
             }
+            try await assets.lock(assetId: existing.id)
             if existing.status == .deleted {
                 throw APIError.conflict("the \(prepared.kind.rawValue) '\(prepared.name)' was deleted by an admin; ask an admin to restore it before publishing")
             }

@@ -29,6 +29,14 @@ public struct AssetStore: Sendable {
         return asset
     }
 
+    /// Inside a transaction: holds the asset's row until commit, so that concurrent publishes and
+    /// installs of one asset run one after the other. (SQLite's single writer already does this.)
+    public func lock(assetId: Int64) async throws {
+        if db.dialect == .postgres {
+            try await db.execute("SELECT id FROM assets WHERE id = ? FOR UPDATE", .int(assetId))
+        }
+    }
+
     public func tags(assetId: Int64) async throws -> [String] {
         try await db.query("SELECT tag FROM asset_tags WHERE asset_id = ? ORDER BY tag", .int(assetId)).map { try $0.string("tag") }
     }
@@ -161,6 +169,7 @@ public struct AssetStore: Sendable {
     /// the last day. Returns whether it counted. The count is updated in the same statement set.
     @discardableResult
     public func recordInstall(assetId: Int64, versionId: Int64?, userId: Int64?, agentType: String, at now: Date = Date()) async throws -> Bool {
+        try await lock(assetId: assetId)
         if let userId {
             let since = now.addingTimeInterval(-86_400)
             let versionClause = versionId == nil ? "version_id IS NULL" : "version_id = ?"
