@@ -89,11 +89,12 @@ let package = Package(
                 "RegistryStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            resources: [.copy("Resources/git_http_server.py")]
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "TestSupport"]),
-        .testTarget(name: "SyncWorkerTests", dependencies: ["SyncWorker", "CLibGit2"]),
+        .testTarget(name: "SyncWorkerTests", dependencies: ["SyncWorker", "CLibGit2", "TestSupport"]),
         .testTarget(
             name: "RegistryServerTests",
             dependencies: [

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RegistryStore
 import Shared
+import SyncWorker
 
 /// Everything the routes need, opened and checked once at start: the database (migrated as the
 /// configuration says), the secret, the admin account, and the auth services.
@@ -15,6 +16,8 @@ struct AppServices: Sendable {
     let authenticator: Authenticator
     let loginLimiter: RateLimiter
     let publisher: PublishService
+    let sealer: CredentialSealer
+    let syncService: SyncService
     let logger: Logger
 
     var packageLimits: PackageLimits { configuration.packageLimits }
@@ -33,6 +36,8 @@ struct AppServices: Sendable {
             var bootstrap = AdminBootstrap(configuration: configuration, registry: registry, hasher: hasher, logger: logger)
             bootstrap.announce = announce
             try await bootstrap.run()
+            let publisher = PublishService(registry: registry, limits: configuration.packageLimits)
+            let sealer = CredentialSealer(secret: secret)
             return AppServices(
                 configuration: configuration,
                 registry: registry,
@@ -42,7 +47,17 @@ struct AppServices: Sendable {
                 tokens: tokens,
                 authenticator: Authenticator(registry: registry, apiKeys: apiKeys, tokens: tokens, adminAPIKey: configuration.adminAPIKey, adminUsername: configuration.adminUsername),
                 loginLimiter: RateLimiter(limit: configuration.loginRateLimit, window: configuration.loginRateWindow),
-                publisher: PublishService(registry: registry, limits: configuration.packageLimits),
+                publisher: publisher,
+                sealer: sealer,
+                syncService: SyncService(
+                    registry: registry, git: LibGit2Client(), publisher: ServerSyncPublisher(publisher: publisher, registry: registry),
+                    workDirectory: configuration.dataDirectory.appendingPathComponent("git"), limits: configuration.packageLimits,
+                    timeout: configuration.syncTimeout, logger: logger,
+                    credentials: { source in
+                        guard let sealed = source.credentialsCiphertext else { return .none }
+                        return try sealer.open(sealed)
+                    }
+                ),
                 logger: logger
             )
         } catch {

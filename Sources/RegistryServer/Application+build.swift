@@ -20,6 +20,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     UsersController(services: services).addRoutes(to: api.group("users"))
     AdminUsersController(services: services).addRoutes(to: api.group("admin"))
     AdminAssetsController(services: services).addRoutes(to: api.group("admin"))
+    SyncSourcesController(services: services).addRoutes(admin: api.group("admin"), api: api)
     AssetsController(services: services).addRoutes(to: api.group("assets"))
     for collection in AgentHubKind.allCases {
         AgentHubController(services: services, collection: collection).addRoutes(to: api.group(RouterPath(collection.rawValue)))

@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
         .init(name: "MAX_PACKAGE_FILES", defaultValue: "1000", meaning: "Most files one published version may have."),
         .init(name: "MAX_FILE_BYTES", defaultValue: "5242880", meaning: "Largest single file in a package (5 MiB)."),
         .init(name: "MAX_PACKAGE_BYTES", defaultValue: "10485760", meaning: "Largest total size of a package's files (10 MiB), checked while unpacking, so a compressed bomb stops there."),
+        .init(name: "SYNC_TIMEOUT_SECONDS", defaultValue: "300", meaning: "Longest a clone or fetch of one sync source may take before the run is recorded as timed out."),
+        .init(name: "SYNC_ALLOW_FILE_URLS", defaultValue: "false", meaning: "Whether sync sources may be `file://` paths on the server (for tests and local mirrors); remote sources are `https://`, `http://` or `git://`."),
         .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
     ]
 
@@ -62,6 +64,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     public var packageLimits: PackageLimits
     public var logLevel: Logger.Level
+    public var syncTimeout: Duration
+    public var syncAllowFileURLs: Bool
 
     /// Reads the configuration; a bad value is an error that names the variable and what it accepts.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -124,6 +128,8 @@ public struct ServerConfiguration: Sendable {
             maxFileBytes: try integer("MAX_FILE_BYTES", default: 5 * 1024 * 1024, range: 1...(1 << 32)),
             maxTotalBytes: try integer("MAX_PACKAGE_BYTES", default: 10 * 1024 * 1024, range: 1...(1 << 34))
         )
+        syncTimeout = .seconds(try integer("SYNC_TIMEOUT_SECONDS", default: 300, range: 1...86_400))
+        syncAllowFileURLs = try flag("SYNC_ALLOW_FILE_URLS", default: false)
         let levelText = value("LOG_LEVEL")?.lowercased() ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ConfigurationError("LOG_LEVEL=\(levelText) is not valid: expected trace, debug, info, notice, warning, error or critical")

@@ -15,6 +15,7 @@ public struct RegistryDatabase: Sendable {
     public var apiKeys: APIKeyStore { APIKeyStore(database) }
     public var audit: AuditLog { AuditLog(database) }
     public var assets: AssetStore { AssetStore(database) }
+    public var sync: SyncStore { SyncStore(database) }
 
     public func transaction<T: Sendable>(_ body: @Sendable (Stores) async throws -> T) async throws -> T {
         try await database.transaction { executor in
@@ -30,6 +31,7 @@ public struct RegistryDatabase: Sendable {
         public var apiKeys: APIKeyStore { APIKeyStore(executor) }
         public var audit: AuditLog { AuditLog(executor) }
         public var assets: AssetStore { AssetStore(executor) }
+        public var sync: SyncStore { SyncStore(executor) }
     }
 
     /// Opens the database at `url` and returns it with the migration runner for this binary's migrations.

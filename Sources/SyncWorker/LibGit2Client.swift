@@ -4,8 +4,127 @@ import Synchronization
 
 /// The seam to libgit2: the only file that imports `CLibGit2`.
 ///
-/// For now it initialises the library and reports what it is; the git client (clone, fetch,
-/// checkout over HTTPS and SSH) grows here.
+/// Every call runs on a thread of its own, never on Swift's cooperative pool (libgit2 blocks), and
+/// owns its `git_repository` from open to free. Return codes are all checked; a failure becomes a
+/// `GitError` with `git_error_last()`'s message, read on the same thread.
+public struct LibGit2Client: GitClient {
+    public init() {}
+
+    public func update(url: String, branch: String?, repositoryPath: String, credentials: GitCredentials, timeout: Duration) async throws -> String {
+        try await LibGit2.onOwnThread(timeout: timeout, what: "fetching \(LibGit2.redact(url))") { cancel in
+            try LibGit2.initialise()
+            let state = CallbackState(credentials: credentials, cancel: cancel)
+            let exists = FileManager.default.fileExists(atPath: repositoryPath + "/HEAD")
+            var repository: OpaquePointer?
+            defer { git_repository_free(repository) }
+            let payload = Unmanaged.passRetained(state)
+            defer { payload.release() }
+            if exists {
+                try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
+                var remote: OpaquePointer?
+                defer { git_remote_free(remote) }
+                try LibGit2.check(git_remote_lookup(&remote, repository, "origin"), "finding the remote")
+                try LibGit2.check(git_remote_set_instance_url(remote, url), "setting the remote URL")
+                var options = git_fetch_options()
+                try LibGit2.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "preparing the fetch")
+                LibGit2.install(&options.callbacks, payload: payload.toOpaque())
+                options.prune = GIT_FETCH_PRUNE
+                try LibGit2.check(git_remote_fetch(remote, nil, &options, "agenthub sync"), "fetching \(LibGit2.redact(url))")
+            } else {
+                try? FileManager.default.removeItem(atPath: repositoryPath)
+                try FileManager.default.createDirectory(atPath: (repositoryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                var options = git_clone_options()
+                try LibGit2.check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "preparing the clone")
+                options.bare = 1
+                LibGit2.install(&options.fetch_opts.callbacks, payload: payload.toOpaque())
+                let result = git_clone(&repository, url, repositoryPath, &options)
+                if result != 0 {
+                    let error = LibGit2.error(result, "cloning \(LibGit2.redact(url))")
+                    try? FileManager.default.removeItem(atPath: repositoryPath)
+                    throw error
+                }
+            }
+            return try LibGit2.resolve(repository, branch: branch)
+        }
+    }
+
+    public func tree(repositoryPath: String, commit: String) async throws -> [GitTreeEntry] {
+        try await LibGit2.onOwnThread(timeout: .seconds(300), what: "reading the tree") { _ in
+            try LibGit2.initialise()
+            var repository: OpaquePointer?
+            defer { git_repository_free(repository) }
+            try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
+            var oid = git_oid()
+            try LibGit2.check(git_oid_fromstr(&oid, commit), "reading commit id \(commit)")
+            var commitObject: OpaquePointer?
+            defer { git_commit_free(commitObject) }
+            try LibGit2.check(git_commit_lookup(&commitObject, repository, &oid), "finding commit \(commit)")
+            var tree: OpaquePointer?
+            defer { git_tree_free(tree) }
+            try LibGit2.check(git_commit_tree(&tree, commitObject), "reading the tree of \(commit)")
+            let collector = TreeCollector()
+            let payload = Unmanaged.passRetained(collector)
+            defer { payload.release() }
+            try LibGit2.check(git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+                guard let entry, let payload else { return 0 }
+                let collector = Unmanaged<TreeCollector>.fromOpaque(payload).takeUnretainedValue()
+                let name = String(cString: git_tree_entry_name(entry))
+                let path = (root.map { String(cString: $0) } ?? "") + name
+                let kind: GitTreeEntry.Kind
+                switch git_tree_entry_filemode(entry) {
+                case GIT_FILEMODE_BLOB: kind = .file
+                case GIT_FILEMODE_BLOB_EXECUTABLE: kind = .executable
+                case GIT_FILEMODE_LINK: kind = .symlink
+                case GIT_FILEMODE_COMMIT: kind = .submodule
+                default: return 0  // folders: their entries follow
+                }
+                var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
+                git_oid_tostr(&buffer, buffer.count, git_tree_entry_id(entry))
+                collector.entries.append(GitTreeEntry(path: path, kind: kind, objectId: String(cString: buffer)))
+                return collector.entries.count > 200_000 ? -1 : 0
+            }, payload.toOpaque()), "walking the tree")
+            return collector.entries
+        }
+    }
+
+    public func blob(repositoryPath: String, objectId: String, limit: Int) async throws -> [UInt8] {
+        try await LibGit2.onOwnThread(timeout: .seconds(120), what: "reading a file") { _ in
+            try LibGit2.initialise()
+            var repository: OpaquePointer?
+            defer { git_repository_free(repository) }
+            try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
+            var oid = git_oid()
+            try LibGit2.check(git_oid_fromstr(&oid, objectId), "reading object id")
+            var blob: OpaquePointer?
+            defer { git_blob_free(blob) }
+            try LibGit2.check(git_blob_lookup(&blob, repository, &oid), "finding blob \(objectId)")
+            let size = Int(git_blob_rawsize(blob))
+            guard size <= limit else { throw GitError(code: -1, message: "a file of \(size) bytes is over the limit of \(limit)") }
+            guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        }
+    }
+}
+
+/// State shared with libgit2's C callbacks through their payload pointer.
+final class CallbackState: @unchecked Sendable {
+    // @unchecked: used only by the one thread that runs the libgit2 call that owns it.
+    let credentials: GitCredentials
+    let cancel: CancelFlag
+    var attempts = 0
+
+    init(credentials: GitCredentials, cancel: CancelFlag) {
+        self.credentials = credentials
+        self.cancel = cancel
+    }
+}
+
+final class TreeCollector: @unchecked Sendable {
+    // @unchecked: filled by the tree walk on one thread, read after it returns.
+    var entries: [GitTreeEntry] = []
+}
+
+/// The library-wide parts: initialisation, version, errors, threads, callbacks.
 public enum LibGit2 {
     public struct Version: Equatable, Sendable, CustomStringConvertible {
         public let major: Int
@@ -22,12 +141,7 @@ public enum LibGit2 {
         public static let ssh = Features(rawValue: Int32(GIT_FEATURE_SSH.rawValue))
     }
 
-    /// A libgit2 failure with libgit2's own message.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let code: Int32
-        public let message: String
-        public var description: String { "libgit2 error \(code): \(message)" }
-    }
+    public typealias Failure = GitError
 
     private static let initialised = Mutex(false)
 
@@ -36,7 +150,7 @@ public enum LibGit2 {
         try initialised.withLock { done in
             guard !done else { return }
             let result = git_libgit2_init()
-            guard result >= 0 else { throw lastError(result) }
+            guard result >= 0 else { throw error(result, "initialising libgit2") }
             done = true
         }
     }
@@ -44,8 +158,7 @@ public enum LibGit2 {
     public static func version() throws -> Version {
         try initialise()
         var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
-        let result = git_libgit2_version(&major, &minor, &revision)
-        guard result == 0 else { throw lastError(result) }
+        try check(git_libgit2_version(&major, &minor, &revision), "reading the version")
         return Version(major: Int(major), minor: Int(minor), revision: Int(revision))
     }
 
@@ -54,23 +167,127 @@ public enum LibGit2 {
         return Features(rawValue: git_libgit2_features())
     }
 
-    /// Creates an empty repository at `path` (bare or not) and returns the path libgit2 reports
-    /// for its git directory: a real round trip through the library.
+    /// Creates an empty repository at `path` and returns libgit2's path of its git directory.
     public static func initRepository(at path: String, bare: Bool) throws -> String {
         try initialise()
         var repository: OpaquePointer?
-        let result = git_repository_init(&repository, path, bare ? 1 : 0)
-        guard result == 0, let repository else { throw lastError(result) }
         defer { git_repository_free(repository) }
-        guard let gitDirectory = git_repository_path(repository) else { throw Failure(code: -1, message: "repository has no path") }
+        try check(git_repository_init(&repository, path, bare ? 1 : 0), "creating a repository at \(path)")
+        guard let gitDirectory = git_repository_path(repository) else { throw GitError(code: -1, message: "repository has no path") }
         return String(cString: gitDirectory)
     }
 
+    static func check(_ result: Int32, _ doing: String) throws {
+        if result < 0 { throw error(result, doing) }
+    }
+
     /// The error of the last failed call on this thread (libgit2 keeps it per thread).
-    static func lastError(_ code: Int32) -> Failure {
-        if let error = git_error_last(), let message = error.pointee.message {
-            return Failure(code: code, message: String(cString: message))
+    static func error(_ code: Int32, _ doing: String) -> GitError {
+        var message = "unknown error"
+        if let last = git_error_last(), let text = last.pointee.message {
+            message = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return Failure(code: code, message: "unknown error")
+        return GitError(code: code, message: "\(doing) failed: \(message)")
+    }
+
+    /// A URL without any user information, for messages.
+    static func redact(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
+    }
+
+    /// The commit of `branch` (or the default branch) in a bare clone.
+    static func resolve(_ repository: OpaquePointer?, branch: String?) throws -> String {
+        var name = branch
+        if name == nil {
+            var head: OpaquePointer?
+            defer { git_reference_free(head) }
+            if git_reference_lookup(&head, repository, "HEAD") == 0, let target = git_reference_symbolic_target(head) {
+                name = String(cString: target).replacingOccurrences(of: "refs/heads/", with: "")
+            }
+        }
+        guard let name, !name.isEmpty else { throw GitError(code: -3, message: "the repository has no default branch") }
+        var oid = git_oid()
+        var result = git_reference_name_to_id(&oid, repository, "refs/remotes/origin/\(name)")
+        if result != 0 { result = git_reference_name_to_id(&oid, repository, "refs/heads/\(name)") }
+        if result != 0 {
+            throw GitError(code: result, message: branch == nil ? "the repository is empty (its default branch '\(name)' has no commit)" : "branch '\(name)' does not exist in the repository")
+        }
+        var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
+        git_oid_tostr(&buffer, buffer.count, &oid)
+        return String(cString: buffer)
+    }
+
+    /// Credentials from the payload, at most once (libgit2 asks again after every refusal).
+    static func install(_ callbacks: inout git_remote_callbacks, payload: UnsafeMutableRawPointer) {
+        callbacks.payload = payload
+        callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
+            guard let out, let payload else { return -1 }
+            let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
+            state.attempts += 1
+            switch state.credentials {
+            case .none:
+                git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "the server asks for credentials and this source has none; add a token")
+                return Int32(GIT_EAUTH.rawValue)
+            case .token(let username, let token):
+                guard state.attempts == 1 else {
+                    git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "authentication failed: the server refused the token")
+                    return Int32(GIT_EAUTH.rawValue)
+                }
+                guard allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else {
+                    git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "the server does not accept a token (use an https URL)")
+                    return Int32(GIT_EAUTH.rawValue)
+                }
+                let user = usernameFromURL.map { String(cString: $0) } ?? username
+                return git_credential_userpass_plaintext_new(out, user.isEmpty ? username : user, token)
+            }
+        }
+        callbacks.transfer_progress = { _, payload in
+            guard let payload else { return 0 }
+            let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
+            if state.cancel.isCancelled {
+                git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "timed out")
+                return -1
+            }
+            return 0
+        }
+    }
+
+    /// Runs `body` on a new thread. After `timeout` the caller gets a timeout error; the call is
+    /// asked to stop at its next progress report (a server that sends nothing keeps the thread
+    /// until the operating system gives up on the connection, but nobody waits for it).
+    static func onOwnThread<T: Sendable>(timeout: Duration, what: String, _ body: @escaping @Sendable (CancelFlag) throws -> T) async throws -> T {
+        let cancel = CancelFlag()
+        return try await withCheckedThrowingContinuation { continuation in
+            let finish: @Sendable (Result<T, any Error>) -> Void = { result in
+                if cancel.settle() { continuation.resume(with: result) }
+            }
+            let thread = Thread {
+                finish(Result { try body(cancel) })
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+                cancel.cancel()
+                finish(.failure(GitError(code: -2, message: "\(what) timed out after \(Int(seconds)) s")))
+            }
+        }
+    }
+}
+
+/// Asks a running libgit2 call to stop, and makes sure its caller is answered once.
+final class CancelFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+    private let answered = Atomic<Bool>(false)
+
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    /// True for the first caller only.
+    func settle() -> Bool {
+        answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }

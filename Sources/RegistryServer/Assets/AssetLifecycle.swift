@@ -18,7 +18,7 @@ enum AssetLifecycle {
             throw APIError.unprocessable("agent_type may only contain letters, digits, '-' and '_'")
         }
         let userId = context.identity.flatMap { $0.method == .adminKey ? nil : $0.user.id }
-        try await services.registry.transaction { stores in
+        _ = try await services.registry.transaction { stores in
             try await stores.assets.recordInstall(assetId: asset.id, versionId: versionId, userId: userId, agentType: agent)
         }
     }

@@ -91,6 +91,20 @@ enum OpenAPIDocument {
             Op(method: "post", path: "/api/v1/mcps", summary: "Publish an MCP server configuration (AgentHub); env and header values are not stored", tag: "agenthub", access: .user, body: json("MCPCreate"), responses: created("MCPItem", "", nil)),
             Op(method: "post", path: "/api/v1/agents", summary: "Publish an agent (AgentHub)", tag: "agenthub", access: .user, body: json("AgentCreate"), responses: created("AgentItem", "", nil)),
         ]
+        let sourceBody = json("SyncSourceRequest")
+        let started: (String, String, JSONValue?) = ("202", "Started; the run goes on in the background", S.ref("SyncStarted"))
+        operations += [
+            Op(method: "get", path: "/api/v1/admin/sync-sources", summary: "Sync sources with their last run (credentials are never returned)", tag: "sync", access: .admin, responses: [("200", "OK", S.array(S.ref("SyncSource")))]),
+            Op(method: "post", path: "/api/v1/admin/sync-sources", summary: "Add a sync source; a token is stored sealed", tag: "sync", access: .admin, body: sourceBody, responses: [("201", "Created", S.ref("SyncSource"))]),
+            Op(method: "get", path: "/api/v1/admin/sync-sources/{id}", summary: "One sync source", tag: "sync", access: .admin, parameters: [idParameter], responses: [ok("SyncSource")]),
+            Op(method: "put", path: "/api/v1/admin/sync-sources/{id}", summary: "Edit a sync source; an empty token removes the credentials, no token keeps them", tag: "sync", access: .admin, parameters: [idParameter], body: sourceBody, responses: [ok("SyncSource")]),
+            Op(method: "delete", path: "/api/v1/admin/sync-sources/{id}", summary: "Delete a sync source (its assets stay)", tag: "sync", access: .admin, parameters: [idParameter], responses: [noContent]),
+            Op(method: "post", path: "/api/v1/admin/sync-sources/{id}/sync", summary: "Sync now; answers at once with the run id", tag: "sync", access: .admin, parameters: [idParameter], responses: [started]),
+            Op(method: "get", path: "/api/v1/admin/sync-sources/{id}/runs", summary: "Run history, newest first", tag: "sync", access: .admin, parameters: [idParameter], responses: [("200", "OK", S.array(S.ref("SyncRun")))]),
+            Op(method: "get", path: "/api/v1/admin/sync-runs/{id}", summary: "One run with its per-asset diagnostics", tag: "sync", access: .admin, parameters: [idParameter], responses: [ok("SyncRun")]),
+            Op(method: "post", path: "/api/v1/admin/import", summary: "Import a repository (AgentHub): its source, synced in the background", tag: "sync", access: .admin, body: json("GitURL"), responses: [started]),
+            Op(method: "post", path: "/api/v1/sync/git", summary: "Sync a repository now (AgentHub client); the skills it added or changed", tag: "agenthub", access: .admin, body: json("GitURL"), responses: [("200", "OK", S.array(S.ref("SkillItem")))]),
+        ]
         return operations
     }
 

@@ -19,8 +19,10 @@ struct PublishService: Sendable {
 
     /// Publishes `package` as a `kind` asset for `publisher`. `expectedName` (from the URL) must
     /// match the manifest's name.
+    /// With `syncSourceId` (the sync worker), ownership is strict: no admin override, and an asset
+    /// of another source or another owner is refused, never taken over.
     func publish(kind: AssetKind, package: AssetPackage, source: VersionSource = .upload, expectedName: String? = nil,
-                 publisher: Identity, context: AppRequestContext?) async throws -> Outcome {
+                 publisher: Identity, context: AppRequestContext?, syncSourceId: Int64? = nil) async throws -> Outcome {
         let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
         if let expectedName, expectedName != prepared.name {
             throw APIError.unprocessable("the URL names '\(expectedName)' but the manifest names '\(prepared.name)'; they must be the same")
@@ -32,7 +34,7 @@ struct PublishService: Sendable {
             attempt += 1
             do {
                 return try await registry.transaction { stores in
-                    try await publish(prepared, readmeHTML: readmeHTML, source: source, publisher: publisher, context: context, stores: stores)
+                    try await publish(prepared, readmeHTML: readmeHTML, source: source, publisher: publisher, context: context, syncSourceId: syncSourceId, stores: stores)
                 }
             } catch DatabaseError.uniqueViolation where attempt < 3 {
                 continue
@@ -41,10 +43,13 @@ struct PublishService: Sendable {
     }
 
     private func publish(_ prepared: PreparedAsset, readmeHTML: String, source: VersionSource, publisher: Identity,
-                         context: AppRequestContext?, stores: RegistryDatabase.Stores) async throws -> Outcome {
+                         context: AppRequestContext?, syncSourceId: Int64?, stores: RegistryDatabase.Stores) async throws -> Outcome {
         let assets = stores.assets
         var asset: Asset
         if let existing = try await assets.find(kind: prepared.kind, name: prepared.name) {
+            if let syncSourceId, existing.ownerId != publisher.user.id || (existing.syncSourceId != nil && existing.syncSourceId != syncSourceId) {
+                throw APIError.conflict("the \(prepared.kind.rawValue) '\(prepared.name)' already exists, owned by \(existing.ownerUsername)\(existing.syncSourceId.map { " from sync source \($0)" } ?? ""); rename it in the repository")
+            }
             guard existing.ownerId == publisher.user.id || publisher.isAdmin else {
                 throw APIError.forbidden("the \(prepared.kind.rawValue) '\(prepared.name)' belongs to \(existing.ownerUsername); only its owner or an admin can publish new versions")
             }
@@ -55,7 +60,7 @@ struct PublishService: Sendable {
             asset = existing
         } else {
             asset = try await assets.create(kind: prepared.kind, name: prepared.name, description: prepared.description, ownerId: publisher.user.id,
-                                            origin: { if case .git = source { return .sync } else { return .upload } }())
+                                            origin: syncSourceId == nil ? .upload : .sync, syncSourceId: syncSourceId)
         }
 
         let versions = try await assets.versions(assetId: asset.id)

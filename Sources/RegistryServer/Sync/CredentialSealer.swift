@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+import SyncWorker
+
+/// Seals sync credentials with AES-GCM under a key derived from the server secret (HKDF, its own
+/// label), so the database alone never reveals a token. Changing SECRET_KEY makes stored
+/// credentials unreadable: the sync run then says so.
+struct CredentialSealer: Sendable {
+    private let key: SymmetricKey
+
+    init(secret: String) {
+        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Data(secret.utf8)), salt: Data("agenthub".utf8), info: Data("sync-credentials".utf8), outputByteCount: 32)
+    }
+
+    struct Stored: Codable {
+        let username: String
+        let token: String
+    }
+
+    func seal(username: String, token: String) throws -> [UInt8] {
+        let plain = try JSONEncoder().encode(Stored(username: username, token: token))
+        guard let combined = try AES.GCM.seal(plain, using: key).combined else { throw CredentialError("sealing failed") }
+        return Array(combined)
+    }
+
+    func open(_ sealed: [UInt8]) throws -> GitCredentials {
+        do {
+            let box = try AES.GCM.SealedBox(combined: Data(sealed))
+            let stored = try JSONDecoder().decode(Stored.self, from: try AES.GCM.open(box, using: key))
+            return .token(username: stored.username, token: stored.token)
+        } catch {
+            throw CredentialError("the stored credentials cannot be opened (was SECRET_KEY changed?); enter the token again")
+        }
+    }
+
+    struct CredentialError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}

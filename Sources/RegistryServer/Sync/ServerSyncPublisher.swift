@@ -1,0 +1,41 @@
+import Foundation
+import RegistryStore
+import Shared
+import SyncWorker
+
+/// The sync worker's way to publish: the server's publish service with strict ownership (no
+/// admin override: a name owned by someone else, or by another source, is a conflict).
+struct ServerSyncPublisher: SyncPublisher {
+    let publisher: PublishService
+    let registry: RegistryDatabase
+
+    func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
+        var existingId: Int64?
+        do {
+            let package = try AssetPackage(files: files, limits: publisher.limits)
+            let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: publisher.limits)
+            existingId = try await registry.assets.find(kind: kind, name: prepared.name)?.id
+            guard let owner = try await registry.users.find(id: ownerId) else {
+                return .rejected(assetId: existingId, reason: "the source's owner no longer exists", severity: "error")
+            }
+            let outcome = try await publisher.publish(kind: kind, package: package, source: source, publisher: Identity(user: owner, method: .token), context: nil, syncSourceId: syncSourceId)
+            if outcome.created {
+                return .created(assetId: outcome.asset.id, version: outcome.version.version, newAsset: existingId == nil)
+            }
+            return .unchanged(assetId: outcome.asset.id)
+        } catch let error as PackageError {
+            return .rejected(assetId: existingId, reason: error.description, severity: "error")
+        } catch let error as APIError {
+            switch error.status {
+            case .conflict where error.detail.contains("deleted"):
+                return .rejected(assetId: existingId, reason: "deleted by an admin: stays deleted, not re-imported", severity: "info")
+            case .forbidden, .conflict:
+                return .rejected(assetId: existingId, reason: "conflict: \(error.detail)", severity: "error")
+            default:
+                return .rejected(assetId: existingId, reason: error.detail, severity: "error")
+            }
+        } catch {
+            return .rejected(assetId: existingId, reason: "\(error)", severity: "error")
+        }
+    }
+}

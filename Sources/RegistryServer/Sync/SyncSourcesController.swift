@@ -1,0 +1,274 @@
+import Foundation
+import Hummingbird
+import RegistryStore
+import Shared
+import SyncWorker
+
+/// Sync sources (admin): add with credentials, edit, delete, run now, run history with
+/// diagnostics; AgentHub's `/admin/import` and `/sync/git`. Credentials are sealed on the way in
+/// and never returned.
+struct SyncSourcesController {
+    let services: AppServices
+
+    struct SourceRequest: Decodable {
+        let name: String?
+        let url: String?
+        let gitUrl: String?
+        let branch: String?
+        let subPath: String?
+        let token: String?
+        let username: String?
+        let intervalSeconds: Int?
+        let enabled: Bool?
+    }
+
+    struct GitURLRequest: Decodable {
+        let gitUrl: String
+    }
+
+    func addRoutes(admin: RouterGroup<AppRequestContext>, api: RouterGroup<AppRequestContext>) {
+        admin.get("sync-sources", use: list)
+        admin.post("sync-sources", use: create)
+        admin.get("sync-sources/:id", use: detail)
+        admin.put("sync-sources/:id", use: update)
+        admin.delete("sync-sources/:id", use: delete)
+        admin.post("sync-sources/:id/sync", use: syncNow)
+        admin.get("sync-sources/:id/runs", use: runs)
+        admin.get("sync-runs/:id", use: run)
+        admin.post("import", use: importRepository)
+        api.post("sync/git", use: syncGit)
+    }
+
+    // MARK: - Sources
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        var items: [JSONValue] = []
+        for source in try await services.registry.sync.sources() { items.append(try await describe(source)) }
+        return try APIJSON.response(.array(items))
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        return try APIJSON.response(try await describe(try await source(context)))
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        let body = try await APIJSON.decode(SourceRequest.self, from: request, limit: 64 * 1024)
+        let fields = try validate(body, existing: nil)
+        let source = try await services.registry.transaction { stores in
+            let source = try await stores.sync.createSource(fields, ownerId: admin.method == .adminKey ? try await stores.users.find(username: services.configuration.adminUsername)?.id : admin.user.id)
+            try await stores.audit.record(context.auditEvent("sync_source.create", targetType: "sync_source", targetId: String(source.id), detail: ["url": LibGit2Redaction.redact(source.url)]))
+            return source
+        }
+        return try APIJSON.response(try await describe(source), status: .created)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let existing = try await source(context)
+        let body = try await APIJSON.decode(SourceRequest.self, from: request, limit: 64 * 1024)
+        let fields = try validate(body, existing: existing)
+        let updated = try await services.registry.transaction { stores in
+            let updated = try await stores.sync.updateSource(id: existing.id, fields)
+            try await stores.audit.record(context.auditEvent("sync_source.update", targetType: "sync_source", targetId: String(existing.id), detail: ["credentials_changed": body.token == nil ? "no" : "yes"]))
+            return updated
+        }
+        guard let updated else { throw APIError.notFound("sync source \(existing.id) not found") }
+        return try APIJSON.response(try await describe(updated))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let existing = try await source(context)
+        try await services.registry.transaction { stores in
+            _ = try await stores.sync.deleteSource(id: existing.id)
+            try await stores.audit.record(context.auditEvent("sync_source.delete", targetType: "sync_source", targetId: String(existing.id)))
+        }
+        try? FileManager.default.removeItem(at: services.syncService.workDirectory.appendingPathComponent("source-\(existing.id).git"))
+        return APIJSON.noContent()
+    }
+
+    // MARK: - Runs
+
+    /// Starts a run and answers at once (202) with its id; the run goes on in the background.
+    @Sendable func syncNow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let source = try await source(context)
+        let run = try await start(source, trigger: "manual", context: context)
+        return try APIJSON.response(.object(["run_id": .number(Double(run.id)), "source_id": .number(Double(source.id)), "status": .string(run.status)]), status: .accepted)
+    }
+
+    @Sendable func runs(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let source = try await source(context)
+        return try APIJSON.response(.array(try await services.registry.sync.runs(sourceId: source.id).map(Self.describe)))
+    }
+
+    @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let id = try context.idParameter()
+        guard let run = try await services.registry.sync.run(id: id) else { throw APIError.notFound("sync run \(id) not found") }
+        guard case .object(var fields) = Self.describe(run) else { return try APIJSON.response(Self.describe(run)) }
+        fields["diagnostics"] = .array(try await services.registry.sync.diagnostics(runId: id).map { diagnostic in
+            .object([
+                "asset_id": diagnostic.assetId.map { .number(Double($0)) } ?? .null, "kind": AgentHubResponses.optional(diagnostic.assetKind?.rawValue),
+                "name": AgentHubResponses.optional(diagnostic.assetName), "path": .string(diagnostic.path), "severity": .string(diagnostic.severity),
+                "message": .string(diagnostic.message), "created_at": AgentHubResponses.date(diagnostic.createdAt),
+            ])
+        })
+        return try APIJSON.response(.object(fields))
+    }
+
+    /// AgentHub's `/admin/import {git_url}`: the source of that URL (created when new), synced now in the background.
+    @Sendable func importRepository(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        let body = try await APIJSON.decode(GitURLRequest.self, from: request, limit: 64 * 1024)
+        let source = try await findOrCreate(url: body.gitUrl, admin: admin, context: context)
+        let run = try await start(source, trigger: "api", context: context)
+        return try APIJSON.response(.object(["run_id": .number(Double(run.id)), "source_id": .number(Double(source.id)), "status": .string(run.status)]), status: .accepted)
+    }
+
+    /// AgentHub's `POST /sync/git {git_url}`: syncs now and answers with the skills it added or
+    /// changed, as a JSON array (`[]` when nothing is new).
+    @Sendable func syncGit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        let body = try await APIJSON.decode(GitURLRequest.self, from: request, limit: 64 * 1024)
+        let source = try await findOrCreate(url: body.gitUrl, admin: admin, context: context)
+        let started = try await services.syncService.begin(sourceId: source.id, trigger: "api")
+        let run = try await services.syncService.perform(started)
+        if run.status == "failed" {
+            throw APIError(.badGateway, "sync of \(LibGit2Redaction.redact(source.url)) failed: \(run.error ?? "unknown error")")
+        }
+        var items: [JSONValue] = []
+        var seen = Set<Int64>()
+        for diagnostic in try await services.registry.sync.diagnostics(runId: run.id) where diagnostic.severity == "info" && diagnostic.assetKind == .skill {
+            guard let assetId = diagnostic.assetId, !seen.contains(assetId), diagnostic.message.hasPrefix("added") || diagnostic.message.hasPrefix("new version"),
+                  let asset = try await services.registry.assets.find(id: assetId) else { continue }
+            seen.insert(assetId)
+            items.append(try await AgentHubResponses(registry: services.registry).item(asset))
+        }
+        return try APIJSON.response(.array(items))
+    }
+
+    // MARK: - Helpers
+
+    private func start(_ source: SyncSource, trigger: String, context: AppRequestContext) async throws -> SyncRun {
+        let run = try await services.syncService.begin(sourceId: source.id, trigger: trigger)
+        try await services.registry.audit.record(context.auditEvent("sync.start", targetType: "sync_source", targetId: String(source.id), detail: ["run": String(run.id), "trigger": trigger]))
+        let service = services.syncService
+        Task.detached {
+            do {
+                try await service.perform(run)
+            } catch {
+                service.logger.error("recording sync run failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            }
+        }
+        return run
+    }
+
+    private func findOrCreate(url: String, admin: Identity, context: AppRequestContext) async throws -> SyncSource {
+        if let existing = try await services.registry.sync.source(url: url) { return existing }
+        let fields = try validate(SourceRequest(name: nil, url: url, gitUrl: nil, branch: nil, subPath: nil, token: nil, username: nil, intervalSeconds: nil, enabled: nil), existing: nil)
+        let ownerId = admin.method == .adminKey ? try await services.registry.users.find(username: services.configuration.adminUsername)?.id : admin.user.id
+        do {
+            return try await services.registry.sync.createSource(fields, ownerId: ownerId)
+        } catch SyncStore.Failure.nameTaken {
+            var named = fields
+            named.name += "-\(UInt16.random(in: 1000...9999))"
+            return try await services.registry.sync.createSource(named, ownerId: ownerId)
+        }
+    }
+
+    private func source(_ context: AppRequestContext) async throws -> SyncSource {
+        let id = try context.idParameter()
+        guard let source = try await services.registry.sync.source(id: id) else { throw APIError.notFound("sync source \(id) not found") }
+        return source
+    }
+
+    /// Checks a source's fields; seals a new token; keeps the old credentials when none is sent.
+    private func validate(_ body: SourceRequest, existing: SyncSource?) throws -> SyncSourceFields {
+        guard let url = (body.url ?? body.gitUrl ?? existing?.url)?.trimmingCharacters(in: .whitespaces), !url.isEmpty else {
+            throw APIError.unprocessable("url is required: the repository to sync, e.g. https://gitlab.example.com/team/skills.git")
+        }
+        try SourceURL.check(url, allowFile: services.configuration.syncAllowFileURLs)
+        let name = (body.name ?? existing?.name ?? SourceURL.defaultName(url)).trimmingCharacters(in: .whitespaces)
+        guard (1...100).contains(name.count), !name.contains(where: { $0.isNewline }) else { throw APIError.unprocessable("name must be 1 to 100 characters on one line") }
+        let branch = (body.branch ?? existing?.branch).flatMap { $0.isEmpty ? nil : $0 }
+        if let branch, branch.count > 255 || branch.contains("..") || branch.hasPrefix("-") || branch.contains(where: { $0.isWhitespace }) {
+            throw APIError.unprocessable("branch '\(branch.prefix(80))' is not a valid branch name")
+        }
+        let subPath = (body.subPath ?? existing?.subPath).flatMap { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")).isEmpty ? nil : $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+        if let subPath, let problem = PackagePath.problem(subPath) { throw APIError.unprocessable("sub_path: \(problem)") }
+        let interval = body.intervalSeconds ?? existing?.intervalSeconds ?? 3600
+        guard (60...604_800).contains(interval) else { throw APIError.unprocessable("interval_seconds must be from 60 to 604800") }
+        var kind = existing?.credentialKind ?? "none"
+        var sealed = existing?.credentialsCiphertext
+        if let token = body.token {
+            if token.isEmpty {
+                kind = "none"
+                sealed = nil
+            } else {
+                guard token.utf8.count <= 4096, !token.contains(where: { $0.isNewline }) else { throw APIError.unprocessable("token must be one line of at most 4096 bytes") }
+                kind = "token"
+                sealed = try services.sealer.seal(username: body.username ?? "oauth2", token: token)
+            }
+        }
+        return SyncSourceFields(name: name, url: url, branch: branch, subPath: subPath, credentialKind: kind, credentialsCiphertext: sealed, intervalSeconds: interval, enabled: body.enabled ?? existing?.enabled ?? true)
+    }
+
+    private func describe(_ source: SyncSource) async throws -> JSONValue {
+        let last = try await services.registry.sync.runs(sourceId: source.id, limit: 1).first
+        return .object([
+            "id": .number(Double(source.id)), "name": .string(source.name), "url": .string(LibGit2Redaction.redact(source.url)),
+            "branch": AgentHubResponses.optional(source.branch), "sub_path": AgentHubResponses.optional(source.subPath),
+            "credential_kind": .string(source.credentialKind), "has_credentials": .bool(source.credentialsCiphertext != nil),
+            "interval_seconds": .number(Double(source.intervalSeconds)), "enabled": .bool(source.enabled),
+            "last_run": last.map(Self.describe) ?? .null, "created_at": AgentHubResponses.date(source.createdAt),
+        ])
+    }
+
+    static func describe(_ run: SyncRun) -> JSONValue {
+        .object([
+            "id": .number(Double(run.id)), "source_id": .number(Double(run.sourceId)), "trigger": .string(run.trigger), "status": .string(run.status),
+            "started_at": AgentHubResponses.date(run.startedAt), "finished_at": run.finishedAt.map(AgentHubResponses.date) ?? .null,
+            "commit": AgentHubResponses.optional(run.commit), "created": .number(Double(run.created)), "updated": .number(Double(run.updated)),
+            "unchanged": .number(Double(run.unchanged)), "removed": .number(Double(run.removed)), "failed": .number(Double(run.failed)),
+            "error": AgentHubResponses.optional(run.error),
+        ])
+    }
+}
+
+/// URLs a source may have.
+enum SourceURL {
+    static func check(_ url: String, allowFile: Bool) throws {
+        guard url.count <= 2048, let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
+            throw APIError.unprocessable("url must be a repository URL such as https://host/group/repo.git")
+        }
+        if components.password != nil || (components.user != nil && scheme != "ssh") {
+            throw APIError.unprocessable("url must not contain credentials; send the token in the token field (it is stored sealed)")
+        }
+        switch scheme {
+        case "https", "http", "git": guard components.host?.isEmpty == false else { throw APIError.unprocessable("url has no host") }
+        case "file": guard allowFile else { throw APIError.unprocessable("file:// sources are disabled on this server (SYNC_ALLOW_FILE_URLS)") }
+        default: throw APIError.unprocessable("url scheme '\(scheme)' is not supported; use https://, http:// or git://")
+        }
+    }
+
+    static func defaultName(_ url: String) -> String {
+        let trimmed = url.hasSuffix(".git") ? String(url.dropLast(4)) : url
+        let parts = trimmed.split(separator: "/").suffix(2)
+        return parts.joined(separator: "/").isEmpty ? "repository" : parts.joined(separator: "/")
+    }
+}
+
+/// URLs without user information, for answers and logs.
+enum LibGit2Redaction {
+    static func redact(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Shared
+
+/// Sync sources, their runs and the runs' diagnostics.
+public struct SyncStore: Sendable {
+    let db: any DatabaseExecutor
+
+    public init(_ db: any DatabaseExecutor) { self.db = db }
+
+    public enum Failure: Error, Equatable, Sendable {
+        case nameTaken
+    }
+
+    // MARK: - Sources
+
+    public func createSource(_ fields: SyncSourceFields, ownerId: Int64?, at now: Date = Date()) async throws -> SyncSource {
+        do {
+            let row = try await db.first(
+                """
+                INSERT INTO sync_sources (name, kind, url, branch, sub_path, credential_kind, credentials_ciphertext, interval_seconds, enabled, owner_id, next_run_at, created_at, updated_at)
+                VALUES (?, 'git', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(SyncSource.columns)
+                """,
+                .text(fields.name), .text(fields.url), .optional(fields.branch), .optional(fields.subPath), .text(fields.credentialKind),
+                fields.credentialsCiphertext.map(SQLValue.blob) ?? .null, .int(Int64(fields.intervalSeconds)), .bool(fields.enabled), .optional(ownerId), .date(now), .date(now), .date(now)
+            )
+            guard let row else { throw DatabaseError.backend("INSERT INTO sync_sources returned no row") }
+            return try SyncSource(row: row)
+        } catch DatabaseError.uniqueViolation {
+            throw Failure.nameTaken
+        }
+    }
+
+    public func updateSource(id: Int64, _ fields: SyncSourceFields, at now: Date = Date()) async throws -> SyncSource? {
+        do {
+            return try await db.first(
+                """
+                UPDATE sync_sources SET name = ?, url = ?, branch = ?, sub_path = ?, credential_kind = ?, credentials_ciphertext = ?, interval_seconds = ?, enabled = ?, updated_at = ?
+                WHERE id = ? RETURNING \(SyncSource.columns)
+                """,
+                .text(fields.name), .text(fields.url), .optional(fields.branch), .optional(fields.subPath), .text(fields.credentialKind),
+                fields.credentialsCiphertext.map(SQLValue.blob) ?? .null, .int(Int64(fields.intervalSeconds)), .bool(fields.enabled), .date(now), .int(id)
+            ).map(SyncSource.init(row:))
+        } catch DatabaseError.uniqueViolation {
+            throw Failure.nameTaken
+        }
+    }
+
+    public func source(id: Int64) async throws -> SyncSource? {
+        try await db.first("SELECT \(SyncSource.columns) FROM sync_sources WHERE id = ?", .int(id)).map(SyncSource.init(row:))
+    }
+
+    public func source(url: String) async throws -> SyncSource? {
+        try await db.first("SELECT \(SyncSource.columns) FROM sync_sources WHERE url = ? ORDER BY id LIMIT 1", .text(url)).map(SyncSource.init(row:))
+    }
+
+    public func sources() async throws -> [SyncSource] {
+        try await db.query("SELECT \(SyncSource.columns) FROM sync_sources ORDER BY id", []).map(SyncSource.init(row:))
+    }
+
+    public func deleteSource(id: Int64) async throws -> Bool {
+        try await !db.query("DELETE FROM sync_sources WHERE id = ? RETURNING id", .int(id)).isEmpty
+    }
+
+    /// Takes the source's lease for `owner` until `until`, unless another worker holds an unexpired one.
+    public func acquireLease(sourceId: Int64, owner: String, until: Date, now: Date = Date()) async throws -> Bool {
+        try await !db.query(
+            "UPDATE sync_sources SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND (lease_owner IS NULL OR lease_expires_at < ? OR lease_owner = ?) RETURNING id",
+            .text(owner), .date(until), .int(sourceId), .date(now), .text(owner)
+        ).isEmpty
+    }
+
+    public func releaseLease(sourceId: Int64, owner: String, nextRunAt: Date?) async throws {
+        try await db.execute(
+            "UPDATE sync_sources SET lease_owner = NULL, lease_expires_at = NULL, next_run_at = COALESCE(?, next_run_at) WHERE id = ? AND lease_owner = ?",
+            .optional(nextRunAt), .int(sourceId), .text(owner)
+        )
+    }
+
+    // MARK: - Runs
+
+    public func startRun(sourceId: Int64, trigger: String, at now: Date = Date()) async throws -> SyncRun {
+        let row = try await db.first(
+            "INSERT INTO sync_runs (source_id, trigger_kind, status, started_at) VALUES (?, ?, 'running', ?) RETURNING \(SyncRun.columns)",
+            .int(sourceId), .text(trigger), .date(now)
+        )
+        guard let row else { throw DatabaseError.backend("INSERT INTO sync_runs returned no row") }
+        return try SyncRun(row: row)
+    }
+
+    public func finishRun(_ run: SyncRun, at now: Date = Date()) async throws {
+        try await db.execute(
+            """
+            UPDATE sync_runs SET status = ?, finished_at = ?, commit_hash = ?, created_count = ?, updated_count = ?, unchanged_count = ?,
+                removed_count = ?, failed_count = ?, error = ? WHERE id = ?
+            """,
+            .text(run.status), .date(now), .optional(run.commit), .int(Int64(run.created)), .int(Int64(run.updated)), .int(Int64(run.unchanged)),
+            .int(Int64(run.removed)), .int(Int64(run.failed)), .optional(run.error), .int(run.id)
+        )
+    }
+
+    public func run(id: Int64) async throws -> SyncRun? {
+        try await db.first("SELECT \(SyncRun.columns) FROM sync_runs WHERE id = ?", .int(id)).map(SyncRun.init(row:))
+    }
+
+    public func runs(sourceId: Int64, limit: Int = 50) async throws -> [SyncRun] {
+        try await db.query("SELECT \(SyncRun.columns) FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?", .int(sourceId), .int(Int64(limit))).map(SyncRun.init(row:))
+    }
+
+    /// The commit of the last run that succeeded, if any.
+    public func lastSyncedCommit(sourceId: Int64) async throws -> String? {
+        try await db.first(
+            "SELECT commit_hash FROM sync_runs WHERE source_id = ? AND status IN ('succeeded', 'partial') AND commit_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+            .int(sourceId)
+        )?.optionalString("commit_hash")
+    }
+
+    // MARK: - Diagnostics
+
+    public func addDiagnostic(runId: Int64, assetId: Int64? = nil, kind: AssetKind? = nil, name: String? = nil, path: String, severity: String, message: String, at now: Date = Date()) async throws {
+        try await db.execute(
+            "INSERT INTO sync_diagnostics (run_id, asset_id, asset_kind, asset_name, path, severity, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            .int(runId), .optional(assetId), .optional(kind?.rawValue), .optional(name), .text(path), .text(severity), .text(String(message.prefix(4000))), .date(now)
+        )
+    }
+
+    public func diagnostics(runId: Int64) async throws -> [SyncDiagnostic] {
+        try await db.query(
+            "SELECT id, run_id, asset_id, asset_kind, asset_name, path, severity, message, created_at FROM sync_diagnostics WHERE run_id = ? ORDER BY id",
+            .int(runId)
+        ).map(SyncDiagnostic.init(row:))
+    }
+
+    /// Active assets this source brought in, for marking the ones gone upstream.
+    public func syncedAssets(sourceId: Int64) async throws -> [(id: Int64, kind: AssetKind, name: String)] {
+        try await db.query("SELECT id, kind, name FROM assets WHERE sync_source_id = ? AND status = 'active'", .int(sourceId)).compactMap { row in
+            guard let kind = AssetKind(rawValue: try row.string("kind")) else { return nil }
+            return (try row.int("id"), kind, try row.string("name"))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// How to authenticate to a git server.
+public enum GitCredentials: Sendable, Equatable {
+    case none
+    /// HTTPS with a token as the password (GitHub and GitLab accept any user name, e.g. `oauth2`).
+    /// Given to libgit2 through its credential callback, never in the URL or `.git/config`.
+    case token(username: String, token: String)
+}
+
+/// One entry of a commit's tree.
+public struct GitTreeEntry: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case file
+        case executable
+        case symlink
+        case submodule
+    }
+
+    public let path: String
+    public let kind: Kind
+    /// The blob's object id (hex).
+    public let objectId: String
+}
+
+/// Errors of git operations, with libgit2's own message.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public var description: String { message }
+
+    public init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The git operations the sync worker needs. `LibGit2Client` is the implementation.
+public protocol GitClient: Sendable {
+    /// Clones `url` into the bare repository at `repositoryPath`, or fetches into it when it
+    /// exists, and returns the commit id of `branch` (the remote's default branch when nil).
+    func update(url: String, branch: String?, repositoryPath: String, credentials: GitCredentials, timeout: Duration) async throws -> String
+    /// Every entry of the tree of `commit`, depth first, without following anything.
+    func tree(repositoryPath: String, commit: String) async throws -> [GitTreeEntry]
+    /// The bytes of a blob, refused when larger than `limit`.
+    func blob(repositoryPath: String, objectId: String, limit: Int) async throws -> [UInt8]
+}

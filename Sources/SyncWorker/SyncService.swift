@@ -1,0 +1,168 @@
+import Foundation
+import Logging
+import RegistryStore
+import Shared
+
+/// What happened to one synced package.
+public enum SyncPublishOutcome: Sendable, Equatable {
+    case created(assetId: Int64, version: String, newAsset: Bool)
+    case unchanged(assetId: Int64)
+    /// Refused: a conflict (someone else's name), a deleted asset, a bad manifest or package.
+    case rejected(assetId: Int64?, reason: String, severity: String)
+}
+
+/// Publishes packages found by the sync worker. The server implements it with its publish
+/// service; the worker never imports the server.
+public protocol SyncPublisher: Sendable {
+    func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome
+}
+
+/// One sync of one source: fetch, discover, publish what changed, mark what disappeared, record
+/// everything in the run. The database is the queue: state lives on the source and run rows.
+public struct SyncService: Sendable {
+    public let registry: RegistryDatabase
+    public let git: any GitClient
+    public let publisher: any SyncPublisher
+    /// Bare clones live here, one per source.
+    public let workDirectory: URL
+    public let limits: PackageLimits
+    public let timeout: Duration
+    public let credentials: @Sendable (SyncSource) throws -> GitCredentials
+    public let logger: Logger
+
+    public init(registry: RegistryDatabase, git: any GitClient, publisher: any SyncPublisher, workDirectory: URL, limits: PackageLimits, timeout: Duration, logger: Logger, credentials: @escaping @Sendable (SyncSource) throws -> GitCredentials) {
+        self.registry = registry
+        self.git = git
+        self.publisher = publisher
+        self.workDirectory = workDirectory
+        self.limits = limits
+        self.timeout = timeout
+        self.logger = logger
+        self.credentials = credentials
+    }
+
+    public struct SyncFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Records a new run for `sourceId` (status running) and returns it; `perform` does the work.
+    public func begin(sourceId: Int64, trigger: String) async throws -> SyncRun {
+        guard try await registry.sync.source(id: sourceId) != nil else { throw SyncFailure(description: "sync source \(sourceId) does not exist") }
+        return try await registry.sync.startRun(sourceId: sourceId, trigger: trigger)
+    }
+
+    /// Runs a sync now and returns the finished run.
+    public func run(sourceId: Int64, trigger: String) async throws -> SyncRun {
+        try await perform(try await begin(sourceId: sourceId, trigger: trigger))
+    }
+
+    /// Does the work of a started run and records its end. Never throws for a failed sync: the
+    /// failure is the run's recorded error; only database trouble escapes.
+    @discardableResult
+    public func perform(_ started: SyncRun) async throws -> SyncRun {
+        var run = started
+        guard let source = try await registry.sync.source(id: run.sourceId) else {
+            run.status = "failed"
+            run.error = "the source was deleted"
+            try await registry.sync.finishRun(run)
+            return run
+        }
+        do {
+            try await sync(source, &run)
+            run.status = run.failed > 0 ? "partial" : "succeeded"
+        } catch {
+            run.status = "failed"
+            run.error = String(describing: error)
+            logger.warning("sync failed", metadata: ["source": "\(source.id)", "error": "\(run.error ?? "")"])
+        }
+        try await registry.sync.finishRun(run)
+        return run
+    }
+
+    private func sync(_ source: SyncSource, _ run: inout SyncRun) async throws {
+        let repositoryPath = workDirectory.appendingPathComponent("source-\(source.id).git").path
+        let commit = try await git.update(url: source.url, branch: source.branch, repositoryPath: repositoryPath, credentials: try credentials(source), timeout: timeout)
+        run.commit = commit
+        let entries = try await git.tree(repositoryPath: repositoryPath, commit: commit)
+        let discovery = AssetDiscovery(subPath: source.subPath)
+        let (found, configFiles) = discovery.discover(entries)
+        var assets = found
+        for file in configFiles {
+            do {
+                let bytes = try await git.blob(repositoryPath: repositoryPath, objectId: file.objectId, limit: limits.maxFileBytes)
+                let (tools, problems) = AssetDiscovery.tools(in: bytes, path: file.path)
+                assets += tools
+                for problem in problems {
+                    try await registry.sync.addDiagnostic(runId: run.id, path: file.path, severity: "warning", message: problem)
+                }
+            } catch {
+                try await registry.sync.addDiagnostic(runId: run.id, path: file.path, severity: "error", message: "\(error)")
+            }
+        }
+        guard let ownerId = source.ownerId else { throw SyncFailure(description: "the source has no owner; edit it as an admin") }
+
+        var seen = Set<String>()
+        var failedLocations = Set<String>()
+        for asset in assets {
+            var files: [PackageFile] = []
+            var problem: String?
+            switch asset.content {
+            case .generated(let generated):
+                files = generated
+            case .files(let list):
+                if list.count > limits.maxFiles {
+                    problem = "\(list.count) files; at most \(limits.maxFiles) are allowed"
+                }
+                var total = 0
+                for (packagePath, entry) in list where problem == nil {
+                    do {
+                        let bytes = try await git.blob(repositoryPath: repositoryPath, objectId: entry.objectId, limit: limits.maxFileBytes)
+                        total += bytes.count
+                        if total > limits.maxTotalBytes { problem = "larger than the package limit of \(limits.maxTotalBytes) bytes"; break }
+                        files.append(PackageFile(path: packagePath, contents: bytes, executable: entry.kind == .executable))
+                    } catch {
+                        problem = "\(entry.path): \(error)"
+                    }
+                }
+            }
+            for note in asset.notes {
+                try await registry.sync.addDiagnostic(runId: run.id, kind: asset.kind, path: asset.location, severity: "warning", message: note)
+            }
+            if let problem {
+                run.failed += 1
+                failedLocations.insert(asset.location)
+                try await registry.sync.addDiagnostic(runId: run.id, kind: asset.kind, path: asset.location, severity: "error", message: problem)
+                continue
+            }
+            let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
+            let outcome = await publisher.publish(kind: asset.kind, files: files, source: .git(url: source.url, ref: source.branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId)
+            switch outcome {
+            case .created(let assetId, let version, let newAsset):
+                if newAsset { run.created += 1 } else { run.updated += 1 }
+                if let name = try await registry.assets.find(id: assetId)?.name { seen.insert("\(asset.kind.rawValue)/\(name)") }
+                try await registry.sync.addDiagnostic(runId: run.id, assetId: assetId, kind: asset.kind, name: try await registry.assets.find(id: assetId)?.name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
+            case .unchanged(let assetId):
+                run.unchanged += 1
+                if let name = try await registry.assets.find(id: assetId)?.name { seen.insert("\(asset.kind.rawValue)/\(name)") }
+            case .rejected(let assetId, let reason, let severity):
+                if severity == "error" { run.failed += 1 }
+                failedLocations.insert(gitPath)
+                if let assetId, let name = try await registry.assets.find(id: assetId)?.name { seen.insert("\(asset.kind.rawValue)/\(name)") }
+                try await registry.sync.addDiagnostic(runId: run.id, assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
+            }
+        }
+
+        // Assets this source brought in that are no longer there: removed, versions kept.
+        for previous in try await registry.sync.syncedAssets(sourceId: source.id) where !seen.contains("\(previous.kind.rawValue)/\(previous.name)") {
+            // A file that is there but broken is a diagnostic, not a removal.
+            if let latest = try await registry.assets.find(id: previous.id)?.latestVersionId,
+               case .git(_, _, _, let path)? = try await registry.assets.version(id: latest)?.source,
+               let path, failedLocations.contains(path) {
+                continue
+            }
+            try await registry.assets.setStatus(assetId: previous.id, status: .removed)
+            run.removed += 1
+            try await registry.sync.addDiagnostic(runId: run.id, assetId: previous.id, kind: previous.kind, name: previous.name, path: "", severity: "info", message: "no longer in the repository: marked removed (its versions stay installable)")
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import SyncWorker
+import Testing
+import TestSupport
+
+@Suite("libgit2 client against real git servers on 127.0.0.1")
+struct GitClientTests {
+    let client = LibGit2Client()
+
+    static let files = [
+        "skills/pdf/SKILL.md": "---\nname: pdf\ndescription: PDFs\n---\nUse it.\n",
+        "skills/pdf/scripts/run.sh": "#!/bin/sh\necho run\n",
+        "README.md": "# repo\n",
+    ]
+
+    @Test("clone and incremental fetch over file://, git:// and authenticated http; tree and blobs")
+    func transports() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("repo", files: Self.files, symlinks: ["skills/pdf/passwd": "/etc/passwd"])
+        let daemon = try await BackgroundServer.gitDaemon(fixture)
+        defer { daemon.stop() }
+        let http = try await BackgroundServer.gitHTTP(fixture, credentials: "*:s3cret-token")
+        defer { http.stop() }
+
+        let cases: [(String, String, GitCredentials)] = [
+            ("file", fixture.fileURL("repo"), .none),
+            ("git daemon", "git://127.0.0.1:\(daemon.port)/repo.git", .none),
+            ("http with a token", "http://127.0.0.1:\(http.port)/repo.git", .token(username: "oauth2", token: "s3cret-token")),
+        ]
+        for (name, url, credentials) in cases {
+            let path = fixture.root.appendingPathComponent("clone-\(name.replacingOccurrences(of: " ", with: "-")).git").path
+            let first = try await client.update(url: url, branch: nil, repositoryPath: path, credentials: credentials, timeout: .seconds(60))
+            #expect(first.count == 40, "\(name)")
+            let tree = try await client.tree(repositoryPath: path, commit: first)
+            let tracked = try GitFixture.git(["ls-files"], in: fixture.root.appendingPathComponent("work-repo")).split(separator: "\n").map(String.init)
+            #expect(Set(tree.map(\.path)) == Set(tracked), "\(name)")
+            #expect(tracked.contains("skills/pdf/passwd"))
+            #expect(tree.first { $0.path == "skills/pdf/passwd" }?.kind == .symlink)
+            let skill = try #require(tree.first { $0.path == "skills/pdf/SKILL.md" })
+            #expect(String(decoding: try await client.blob(repositoryPath: path, objectId: skill.objectId, limit: 1 << 20), as: UTF8.self) == Self.files["skills/pdf/SKILL.md"])
+
+            // Nothing new: the same commit. A new upstream commit: fetched incrementally.
+            #expect(try await client.update(url: url, branch: nil, repositoryPath: path, credentials: credentials, timeout: .seconds(60)) == first)
+            let slug = name.replacingOccurrences(of: " ", with: "-")
+            let second = try fixture.commit("repo", files: ["skills/new-\(slug)/SKILL.md": "---\nname: new-\(slug)\ndescription: d\n---\n"], message: "\(name) update")
+            #expect(try await client.update(url: url, branch: "main", repositoryPath: path, credentials: credentials, timeout: .seconds(60)) == second, "\(name)")
+            let config = try String(contentsOfFile: path + "/config", encoding: .utf8)
+            #expect(!config.contains("s3cret-token"), "the token is never written to the repository's config")
+        }
+        // A blob over the limit is refused, not read.
+        let filePath = fixture.root.appendingPathComponent("clone-file.git").path
+        let head = try await client.update(url: fixture.fileURL("repo"), branch: nil, repositoryPath: filePath, credentials: .none, timeout: .seconds(60))
+        #expect(head == (try GitFixture.git(["rev-parse", "HEAD"], in: fixture.root.appendingPathComponent("work-repo"))))
+        let readme = try #require(try await client.tree(repositoryPath: filePath, commit: head).first { $0.path == "README.md" })
+        await #expect(throws: GitError.self) { _ = try await client.blob(repositoryPath: filePath, objectId: readme.objectId, limit: 2) }
+    }
+
+    @Test("failures are clear: wrong token, no token, unreachable host, unknown branch, empty repository, timeout")
+    func failures() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("repo", files: Self.files)
+        try fixture.emptyRepository("empty")
+        let http = try await BackgroundServer.gitHTTP(fixture, credentials: "*:right-token")
+        defer { http.stop() }
+        func failure(_ url: String, _ credentials: GitCredentials, branch: String? = nil, timeout: Duration = .seconds(30)) async -> String {
+            let path = fixture.root.appendingPathComponent("clone-\(UUID().uuidString).git").path
+            do {
+                _ = try await client.update(url: url, branch: branch, repositoryPath: path, credentials: credentials, timeout: timeout)
+                return "no error"
+            } catch {
+                // (A clone abandoned at its timeout is still owned by its thread, which cleans up when it ends.)
+                #expect(!FileManager.default.fileExists(atPath: path + "/objects") || branch != nil || url.contains("empty") || timeout < .seconds(30), "a failed clone leaves nothing behind")
+                return "\(error)"
+            }
+        }
+        let wrong = await failure("http://127.0.0.1:\(http.port)/repo.git", .token(username: "oauth2", token: "wrong-token"))
+        #expect(wrong.contains("authentication failed"), "\(wrong)")
+        #expect(!wrong.contains("wrong-token"))
+        let none = await failure("http://127.0.0.1:\(http.port)/repo.git", .none)
+        #expect(none.contains("credentials") || none.contains("401") || none.contains("authentication"), "\(none)")
+        let unreachable = await failure("http://127.0.0.1:\(try BackgroundServer.freePort())/repo.git", .none)
+        #expect(unreachable.contains("failed"), "\(unreachable)")
+        let branch = await failure(fixture.fileURL("repo"), .none, branch: "no-such-branch")
+        #expect(branch.contains("no-such-branch"), "\(branch)")
+        let empty = await failure(fixture.fileURL("empty"), .none)
+        #expect(empty.contains("empty"), "\(empty)")
+        let missing = await failure(fixture.fileURL("nope"), .none)
+        #expect(missing.contains("failed"), "\(missing)")
+
+        // A server that accepts the connection and never answers: the call is abandoned at the timeout.
+        let silent = try SilentServer()
+        defer { silent.stop() }
+        let started = ContinuousClock.now
+        let hung = await failure("http://127.0.0.1:\(silent.port)/repo.git", .none, timeout: .seconds(2))
+        #expect(hung.contains("timed out"), "\(hung)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
+
+/// Accepts TCP connections and never answers.
+final class SilentServer: @unchecked Sendable {
+    // @unchecked: the descriptor is set once in init and closed once in stop.
+    let port: Int
+    private var descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard ok, listen(descriptor, 16) == 0 else { throw ProcessFailure("cannot listen") }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func stop() {
+        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+    }
+}
