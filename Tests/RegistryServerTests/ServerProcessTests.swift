@@ -115,6 +115,36 @@ struct ServerProcessTests {
         #expect(broken.stderr.contains("MIGRATIONS_DIR"))
     }
 
+    @Test("sync --once exits 0 after a good sync and 1 with the error after a failed one")
+    func syncOnce() async throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("once", files: ["skills/once/SKILL.md": "---\nname: once\ndescription: d\n---\n"])
+        let environment = Self.serverEnvironment(.sqlite(path: data.url.appendingPathComponent("agenthub.db").path), data: data.url, extra: ["SYNC_ALLOW_FILE_URLS": "true", "ADMIN_API_KEY": "once-admin-key-0123456789abcdefghijklmn"])
+        // A source is added through the API of a running server, as an admin would.
+        let server = try await ServerProcess.start(environment: environment)
+        let added = try await Self.call(server, "POST", "api/v1/admin/sync-sources", json: ["name": "once", "url": fixture.fileURL("once")], headers: ["X-API-Key": "once-admin-key-0123456789abcdefghijklmn"])
+        #expect(added.status == 201)
+        #expect(try await server.stop() == 0)
+
+        let ok = try await runProduct("agenthub-server", ["sync", "--once"], environment: environment)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("succeeded"))
+        #expect(ok.stdout.contains("1 new"))
+        let json = try await runProduct("agenthub-server", ["sync", "--once", "--json"], environment: environment)
+        #expect(json.status == 0)
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])?.first?["unchanged"] as? Int == 1)
+
+        try FileManager.default.removeItem(at: fixture.served.appendingPathComponent("once.git"))
+        let failed = try await runProduct("agenthub-server", ["sync", "--once"], environment: environment)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("sync failed"))
+        #expect(try await runProduct("agenthub-server", ["sync", "--once", "--source", "99"], environment: environment).status == 1)
+        #expect(try await runProduct("agenthub-server", ["sync"], environment: environment).status != 0, "--once is required")
+    }
+
     @Test("bad configuration exits 2 with the variable's name")
     func badConfiguration() async throws {
         let result = try await runProduct("agenthub-server", ["serve"], environment: ["PORT": "not-a-port"])

@@ -1,0 +1,194 @@
+import Foundation
+import HTTPTypes
+import Shared
+import Testing
+import TestSupport
+@testable import RegistryServer
+
+@Suite("Sync: repositories on real git servers become assets")
+struct SyncTests {
+    static let secret = "mcp-secret-value-42"
+
+    static let repository: [String: String] = [
+        "skills/pdf/SKILL.md": "---\nname: pdf\ndescription: Work with PDFs\ntags: [pdf]\n---\nUse the scripts.\n",
+        "skills/pdf/scripts/extract.py": "print('extract')\n",
+        ".claude/skills/csv/SKILL.md": "---\nname: csv\ndescription: Clean CSV files\n---\nCSV.\n",
+        "nested/deep/.kiro/skills/kiro-one/SKILL.md": "---\nname: kiro-one\ndescription: A Kiro skill\n---\nKiro.\n",
+        "agents/reviewer.md": "---\nname: reviewer\ndescription: Reviews\nskills: [pdf]\ntools: Read, Grep\n---\nReview carefully.\n",
+        "team/agent/AGENT.md": "---\nname: team-agent\ndescription: The team's agent\nmcps: [github]\n---\nHelp the team.\n",
+        ".mcp.json": "{\"mcpServers\": {\"github\": {\"command\": \"npx\", \"args\": [\"-y\", \"gh-mcp\"], \"env\": {\"GITHUB_TOKEN\": \"\(secret)\"}}}}",
+        "node_modules/dep/SKILL.md": "---\nname: from-node-modules\ndescription: must be skipped\n---\n",
+        "broken/SKILL.md": "---\nname: [broken\n---\n",
+    ]
+
+    /// Polls a run until it is no longer running.
+    static func wait(_ app: TestApp, run: Int) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let reply = try await app.request(.get, "/api/v1/admin/sync-runs/\(run)", auth: .apiKey(TestApp.adminAPIKey))
+            if reply.json["status"] as? String != "running" { return reply.json }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("run \(run) did not finish")
+    }
+
+    static func syncNow(_ app: TestApp, source: Int) async throws -> [String: Any] {
+        let started = try await app.request(.post, "/api/v1/admin/sync-sources/\(source)/sync", auth: .apiKey(TestApp.adminAPIKey))
+        guard started.status == .accepted, let run = started.json["run_id"] as? Int else { throw TestFailure("sync now: \(started.text)") }
+        return try await wait(app, run: run)
+    }
+
+    static func count(_ app: TestApp, _ table: String) async throws -> Int64 {
+        try await app.services.registry.database.first("SELECT COUNT(*) AS n FROM \(table)", [])?.int("n") ?? -1
+    }
+
+    @Test("first sync indexes everything; an unchanged re-sync writes nothing; an edit, an addition and a deletion upstream", arguments: TestDatabases.backends)
+    func lifecycle(backend: TestBackend) async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("skills", files: Self.repository, symlinks: ["skills/pdf/passwd": "/etc/passwd"])
+        try await TestApp.run(backend, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
+            let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "team skills", "url": fixture.fileURL("skills"), "branch": "main"])
+            #expect(created.status == .created, "\(created.text)")
+            let source = try #require(created.json["id"] as? Int)
+
+            let first = try await Self.syncNow(app, source: source)
+            let head = try GitFixture.git(["rev-parse", "HEAD"], in: fixture.root.appendingPathComponent("work-skills"))
+            #expect(first["commit"] as? String == head)
+            #expect(first["status"] as? String == "partial", "the broken SKILL.md failed, the rest synced: \(first)")
+            #expect(first["created"] as? Int == 6)
+            #expect(first["failed"] as? Int == 1)
+            let diagnostics = try #require(first["diagnostics"] as? [[String: Any]])
+            #expect(diagnostics.contains { ($0["path"] as? String) == "broken" && ($0["severity"] as? String) == "error" && (($0["message"] as? String)?.contains("YAML") ?? false) })
+            #expect(diagnostics.contains { (($0["message"] as? String)?.contains("symbolic link") ?? false) })
+
+            for (kind, name) in [("skill", "pdf"), ("skill", "csv"), ("skill", "kiro-one"), ("agent", "reviewer"), ("agent", "team-agent"), ("tool", "github")] {
+                let detail = try await app.request(.get, "/api/v1/assets/\(kind)/\(name)")
+                #expect(detail.status == .ok, "\(kind) \(name)")
+                #expect((detail.json["source"] as? [String: Any])?["commit"] as? String == head)
+                #expect((detail.json["asset"] as? [String: Any])?["origin"] as? String == "sync")
+            }
+            #expect(try await app.request(.get, "/api/v1/assets/skill/from-node-modules").status == .notFound)
+            let pdf = try await app.request(.get, "/api/v1/assets/skill/pdf/versions/1.0.0")
+            #expect((pdf.json["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted() == ["SKILL.md", "scripts/extract.py"], "the symlink is not included")
+            #expect((pdf.json["source"] as? [String: Any])?["path"] as? String == "skills/pdf")
+            let tool = try await app.request(.get, "/api/v1/assets/tool/github/download")
+            #expect(!tool.body.contains(Array(Self.secret.utf8)), "MCP secrets from a repository are not stored either")
+
+            // Nothing changed upstream: nothing written.
+            let versions = try await Self.count(app, "asset_versions")
+            let second = try await Self.syncNow(app, source: source)
+            #expect(second["status"] as? String == "partial")
+            #expect(second["created"] as? Int == 0)
+            #expect(second["updated"] as? Int == 0)
+            #expect(second["unchanged"] as? Int == 6)
+            #expect(try await Self.count(app, "asset_versions") == versions)
+
+            // Edit one, add one, delete one.
+            try fixture.commit("skills", files: [
+                "skills/pdf/SKILL.md": "---\nname: pdf\ndescription: Work with PDFs\ntags: [pdf]\n---\nUse the scripts. Now better.\n",
+                "skills/new-one/SKILL.md": "---\nname: new-one\ndescription: Brand new\n---\nNew.\n",
+                ".claude/skills/csv/SKILL.md": nil,
+            ], message: "edit, add, delete")
+            let third = try await Self.syncNow(app, source: source)
+            #expect(third["updated"] as? Int == 1)
+            #expect(third["created"] as? Int == 1)
+            #expect(third["removed"] as? Int == 1)
+            #expect(try await Self.count(app, "asset_versions") == versions + 2)
+            let pdfDetail = try await app.request(.get, "/api/v1/assets/skill/pdf")
+            #expect((pdfDetail.json["asset"] as? [String: Any])?["latest_version"] as? String == "1.0.1")
+            let csv = try await app.request(.get, "/api/v1/assets/skill/csv")
+            #expect((csv.json["asset"] as? [String: Any])?["status"] as? String == "removed")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/csv/versions/1.0.0/download").status == .ok, "removed upstream, still installable")
+
+            // An asset an admin deleted stays deleted; a name someone else owns is a conflict, not a takeover.
+            #expect(try await app.request(.delete, "/api/v1/assets/skill/kiro-one", auth: .apiKey(TestApp.adminAPIKey)).status == .noContent)
+            let other = try await app.register("someone")
+            try await app.publishArchive(.skill, TestApp.skill("theirs", version: "1.0.0"), key: other.apiKey)
+            try fixture.commit("skills", files: [
+                "skills/theirs/SKILL.md": "---\nname: theirs\ndescription: Not yours\n---\n",
+                "nested/deep/.kiro/skills/kiro-one/SKILL.md": "---\nname: kiro-one\ndescription: A Kiro skill, edited\n---\nKiro.\n",
+            ], message: "conflict and deleted")
+            let fourth = try await Self.syncNow(app, source: source)
+            let fourthDiagnostics = try #require(fourth["diagnostics"] as? [[String: Any]])
+            #expect(fourthDiagnostics.contains { (($0["message"] as? String)?.contains("conflict") ?? false) && ($0["path"] as? String) == "skills/theirs" })
+            #expect(fourthDiagnostics.contains { (($0["message"] as? String)?.contains("stays deleted") ?? false) })
+            #expect(try await app.request(.get, "/api/v1/assets/skill/kiro-one").status == .notFound)
+            let theirs = try await app.request(.get, "/api/v1/assets/skill/theirs")
+            #expect((theirs.json["asset"] as? [String: Any])?["owner"] as? String == "someone")
+            #expect((theirs.json["versions"] as? [Any])?.count == 1)
+
+            let history = try await app.request(.get, "/api/v1/admin/sync-sources/\(source)/runs", auth: .apiKey(TestApp.adminAPIKey))
+            #expect((try JSONSerialization.jsonObject(with: history.body) as? [Any])?.count == 4)
+        }
+    }
+
+    @Test("tokens are sealed and never returned; wrong token, unreachable host and empty repository are recorded errors; the server keeps serving")
+    func failures() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("private", files: ["skills/secret-skill/SKILL.md": "---\nname: secret-skill\ndescription: d\n---\n"])
+        try fixture.emptyRepository("empty")
+        let http = try await BackgroundServer.gitHTTP(fixture, credentials: "*:the-right-token")
+        defer { http.stop() }
+        try await TestApp.run(.sqlite, environment: ["SYNC_ALLOW_FILE_URLS": "true", "SYNC_TIMEOUT_SECONDS": "20"]) { (app: TestApp) async throws in
+            let url = "http://127.0.0.1:\(http.port)/private.git"
+            let good = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "private", "url": url, "token": "the-right-token"])
+            #expect(good.status == .created)
+            #expect(good.json["has_credentials"] as? Bool == true)
+            #expect(!good.text.contains("the-right-token"))
+            let goodId = try #require(good.json["id"] as? Int)
+            let run = try await Self.syncNow(app, source: goodId)
+            #expect(run["status"] as? String == "succeeded", "\(run)")
+            #expect(run["created"] as? Int == 1)
+
+            let stored = try await app.services.registry.database.query("SELECT credentials_ciphertext FROM sync_sources", [])
+            #expect(try stored.allSatisfy { !String(decoding: try $0.bytes("credentials_ciphertext"), as: UTF8.self).contains("the-right-token") })
+            for path in ["/api/v1/admin/sync-sources", "/api/v1/admin/sync-sources/\(goodId)", "/api/v1/admin/audit?size=100"] {
+                #expect(!(try await app.request(.get, path, auth: .apiKey(TestApp.adminAPIKey)).text.contains("the-right-token")), "\(path)")
+            }
+
+            let wrong = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "wrong", "url": url, "token": "not-the-token"])
+            let wrongRun = try await Self.syncNow(app, source: try #require(wrong.json["id"] as? Int))
+            #expect(wrongRun["status"] as? String == "failed")
+            #expect((wrongRun["error"] as? String)?.contains("authentication failed") == true, "\(wrongRun)")
+            #expect((wrongRun["error"] as? String)?.contains("not-the-token") == false)
+
+            let unreachable = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "gone", "url": "http://127.0.0.1:\(try BackgroundServer.freePort())/x.git"])
+            let unreachableRun = try await Self.syncNow(app, source: try #require(unreachable.json["id"] as? Int))
+            #expect(unreachableRun["status"] as? String == "failed")
+            #expect((unreachableRun["error"] as? String)?.isEmpty == false)
+
+            let empty = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "empty", "url": fixture.fileURL("empty")])
+            let emptyRun = try await Self.syncNow(app, source: try #require(empty.json["id"] as? Int))
+            #expect(emptyRun["status"] as? String == "failed")
+            #expect((emptyRun["error"] as? String)?.contains("empty") == true, "\(emptyRun)")
+
+            #expect(try await app.request(.get, "/health").status == .ok)
+
+            // Bad sources are refused before anything is stored.
+            for body in [["url": "ftp://x/y.git"], ["url": "https://user:pass@host/x.git"], ["url": ""], ["url": "https://h/x.git", "interval_seconds": 5] as [String: Any], ["url": "https://h/x.git", "branch": "--upload-pack=evil"]] as [[String: Any]] {
+                #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: body).status == .unprocessableContent, "\(body)")
+            }
+            let user = try await app.register("plain")
+            #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(user.apiKey), json: ["url": url]).status == .forbidden)
+            #expect(try await app.request(.post, "/api/v1/admin/sync-sources/\(goodId)/sync", auth: .apiKey(user.apiKey)).status == .forbidden)
+        }
+    }
+
+    @Test("AgentHub's POST /sync/git answers with the skills it added, then []")
+    func agentHubSync() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("hub", files: ["skills/one/SKILL.md": "---\nname: one\ndescription: first\n---\n", "skills/two/SKILL.md": "---\nname: two\ndescription: second\n---\n"])
+        try await TestApp.run(.sqlite, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
+            let first = try await app.request(.post, "/api/v1/sync/git", auth: .apiKey(TestApp.adminAPIKey), json: ["git_url": fixture.fileURL("hub")])
+            #expect(first.status == .ok)
+            let items = try #require(try JSONSerialization.jsonObject(with: first.body) as? [[String: Any]])
+            #expect(items.compactMap { $0["name"] as? String }.sorted() == ["one", "two"])
+            let again = try await app.request(.post, "/api/v1/sync/git", auth: .apiKey(TestApp.adminAPIKey), json: ["git_url": fixture.fileURL("hub")])
+            #expect(again.text == "[]")
+            #expect(try await app.request(.post, "/api/v1/sync/git", json: ["git_url": fixture.fileURL("hub")]).status == .unauthorized)
+        }
+    }
+}
