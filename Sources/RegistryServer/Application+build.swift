@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Builds the router: middlewares, then every controller. `main` and the tests use the same one.
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
@@ -21,6 +22,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     AdminUsersController(services: services).addRoutes(to: api.group("admin"))
     AdminAssetsController(services: services).addRoutes(to: api.group("admin"))
     SyncSourcesController(services: services).addRoutes(admin: api.group("admin"), api: api)
+    WebhooksController(services: services).addRoutes(to: api.group("webhooks"))
     AssetsController(services: services).addRoutes(to: api.group("assets"))
     for collection in AgentHubKind.allCases {
         AgentHubController(services: services, collection: collection).addRoutes(to: api.group(RouterPath(collection.rawValue)))
@@ -34,9 +36,14 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
 /// Builds the whole application for `serve`; `onListening` receives the bound port.
 func buildApplication(_ services: AppServices, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let configuration = services.configuration
+    var background: [any Service] = []
+    if configuration.syncEnabled {
+        background.append(SyncScheduler(sync: services.syncService, period: configuration.syncInterval, logger: services.logger))
+    }
     return Application(
         router: buildRouter(services),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "agenthub"),
+        services: background,
         onServerRunning: { channel in
             await onListening(channel.localAddress?.port ?? configuration.port)
         },

@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
         .init(name: "MAX_PACKAGE_FILES", defaultValue: "1000", meaning: "Most files one published version may have."),
         .init(name: "MAX_FILE_BYTES", defaultValue: "5242880", meaning: "Largest single file in a package (5 MiB)."),
         .init(name: "MAX_PACKAGE_BYTES", defaultValue: "10485760", meaning: "Largest total size of a package's files (10 MiB), checked while unpacking, so a compressed bomb stops there."),
+        .init(name: "SYNC_ENABLED", defaultValue: "false", meaning: "Whether this server syncs due sources itself (each source has its own interval); with several servers on one PostgreSQL, a lease makes one of them sync each source."),
+        .init(name: "SYNC_INTERVAL", defaultValue: "60", meaning: "Seconds between the scheduler's checks for due sources."),
+        .init(name: "WEBHOOK_SECRET", defaultValue: "(none)", meaning: "Shared secret of the push webhooks (`/api/v1/webhooks/github` checks `X-Hub-Signature-256`, `/api/v1/webhooks/gitlab` checks `X-Gitlab-Token`); unset: webhooks are refused."),
         .init(name: "SYNC_TIMEOUT_SECONDS", defaultValue: "300", meaning: "Longest a clone or fetch of one sync source may take before the run is recorded as timed out."),
         .init(name: "SYNC_ALLOW_FILE_URLS", defaultValue: "false", meaning: "Whether sync sources may be `file://` paths on the server (for tests and local mirrors); remote sources are `https://`, `http://` or `git://`."),
         .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
@@ -65,6 +68,9 @@ public struct ServerConfiguration: Sendable {
     public var packageLimits: PackageLimits
     public var logLevel: Logger.Level
     public var syncTimeout: Duration
+    public var syncEnabled: Bool
+    public var syncInterval: Duration
+    public var webhookSecret: String?
     public var syncAllowFileURLs: Bool
 
     /// Reads the configuration; a bad value is an error that names the variable and what it accepts.
@@ -130,6 +136,12 @@ public struct ServerConfiguration: Sendable {
         )
         syncTimeout = .seconds(try integer("SYNC_TIMEOUT_SECONDS", default: 300, range: 1...86_400))
         syncAllowFileURLs = try flag("SYNC_ALLOW_FILE_URLS", default: false)
+        syncEnabled = try flag("SYNC_ENABLED", default: false)
+        syncInterval = .seconds(try integer("SYNC_INTERVAL", default: 60, range: 1...86_400))
+        webhookSecret = value("WEBHOOK_SECRET")
+        if let webhookSecret, webhookSecret.utf8.count < 16 {
+            throw ConfigurationError("WEBHOOK_SECRET is too short: use at least 16 random characters, or unset it")
+        }
         let levelText = value("LOG_LEVEL")?.lowercased() ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ConfigurationError("LOG_LEVEL=\(levelText) is not valid: expected trace, debug, info, notice, warning, error or critical")

@@ -29,6 +29,8 @@ public struct SyncService: Sendable {
     public let timeout: Duration
     public let credentials: @Sendable (SyncSource) throws -> GitCredentials
     public let logger: Logger
+    /// Names this worker in leases: one source is synced by one worker at a time.
+    public let workerId = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
 
     public init(registry: RegistryDatabase, git: any GitClient, publisher: any SyncPublisher, workDirectory: URL, limits: PackageLimits, timeout: Duration, logger: Logger, credentials: @escaping @Sendable (SyncSource) throws -> GitCredentials) {
         self.registry = registry
@@ -67,6 +69,13 @@ public struct SyncService: Sendable {
             try await registry.sync.finishRun(run)
             return run
         }
+        let leaseUntil = Date().addingTimeInterval(Double(timeout.components.seconds) * 3 + 300)
+        guard try await registry.sync.acquireLease(sourceId: source.id, owner: workerId, until: leaseUntil) else {
+            run.status = "failed"
+            run.error = "skipped: another worker is syncing this source right now"
+            try await registry.sync.finishRun(run)
+            return run
+        }
         do {
             try await sync(source, &run)
             run.status = run.failed > 0 ? "partial" : "succeeded"
@@ -76,7 +85,18 @@ public struct SyncService: Sendable {
             logger.warning("sync failed", metadata: ["source": "\(source.id)", "error": "\(run.error ?? "")"])
         }
         try await registry.sync.finishRun(run)
+        try await registry.sync.releaseLease(sourceId: source.id, owner: workerId, nextRunAt: Date().addingTimeInterval(Double(source.intervalSeconds)))
         return run
+    }
+
+    /// Syncs every enabled source that is due and not leased by another worker; returns the runs.
+    public func runDue(trigger: String = "schedule", now: Date = Date()) async throws -> [SyncRun] {
+        var runs: [SyncRun] = []
+        for source in try await registry.sync.dueSources(now: now) {
+            let started = try await begin(sourceId: source.id, trigger: trigger)
+            runs.append(try await perform(started))
+        }
+        return runs
     }
 
     private func sync(_ source: SyncSource, _ run: inout SyncRun) async throws {

@@ -145,6 +145,26 @@ struct ServerProcessTests {
         #expect(try await runProduct("agenthub-server", ["sync"], environment: environment).status != 0, "--once is required")
     }
 
+    @Test("SYNC_ENABLED: the server syncs due sources on its own")
+    func scheduler() async throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("scheduled", files: ["skills/scheduled/SKILL.md": "---\nname: scheduled\ndescription: d\n---\n"])
+        let key = "scheduler-admin-key-0123456789abcdefghij"
+        let environment = Self.serverEnvironment(.sqlite(path: data.url.appendingPathComponent("agenthub.db").path), data: data.url, extra: ["SYNC_ALLOW_FILE_URLS": "true", "ADMIN_API_KEY": key, "SYNC_ENABLED": "true", "SYNC_INTERVAL": "1"])
+        let server = try await ServerProcess.start(environment: environment)
+        #expect(try await Self.call(server, "POST", "api/v1/admin/sync-sources", json: ["url": fixture.fileURL("scheduled")], headers: ["X-API-Key": key]).status == 201)
+        var found = false
+        for _ in 0..<100 where !found {
+            found = try await Self.call(server, "GET", "api/v1/assets/skill/scheduled").status == 200
+            if !found { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(found, "the scheduler synced the new source")
+        #expect(try await server.stop() == 0, "and stops cleanly with the scheduler running")
+    }
+
     @Test("bad configuration exits 2 with the variable's name")
     func badConfiguration() async throws {
         let result = try await runProduct("agenthub-server", ["serve"], environment: ["PORT": "not-a-port"])

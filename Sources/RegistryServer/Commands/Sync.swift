@@ -41,7 +41,7 @@ struct Sync: AsyncParsableCommand {
             for item in chosen {
                 let run = try await services.syncService.run(sourceId: item.id, trigger: "cli")
                 runs.append(run)
-                if run.status == "failed" { problems.append("source \(item.id) (\(item.name)): \(run.error ?? "failed")") }
+                if run.status == "failed", run.error?.hasPrefix("skipped") != true { problems.append("source \(item.id) (\(item.name)): \(run.error ?? "failed")") }
                 if !json {
                     print("source \(item.id) \(item.name): \(run.status) at \(run.commit.map { String($0.prefix(12)) } ?? "-"): \(run.created) new, \(run.updated) updated, \(run.unchanged) unchanged, \(run.removed) removed, \(run.failed) failed\(run.error.map { " — \($0)" } ?? "")")
                 }

@@ -72,6 +72,7 @@ enum OpenAPISchemas {
         "SkillFromGit": object(["name": string, "description": string, "version": nullableString, "tags": stringArray, "git_url": string, "git_ref": nullableString, "commit_hash": string, "skill_path": string, "readme_content": string], required: ["name", "description", "git_url", "commit_hash", "readme_content"]),
         "MCPCreate": object(["name": string, "description": string, "version": string, "tags": stringArray, "transport": enumeration(["stdio", "streamable-http", "sse"]), "command": string, "args": stringArray, "url": string, "headers": stringMap, "env": anyValue, "auto_approve": stringArray], required: ["name"]),
         "AgentCreate": object(["name": string, "description": string, "tags": stringArray, "prompt": string, "agent_md_content": string, "skill_names": stringArray, "mcp_names": stringArray], required: ["name", "description", "prompt"]),
+        "WebhookResult": object(["triggered": array(object(["source_id": integer, "run_id": integer]))], required: ["triggered"]),
         "GitURL": object(["git_url": string], required: ["git_url"]),
         "SyncSourceRequest": object(["name": string, "url": string, "git_url": string, "branch": string, "sub_path": string, "token": string, "username": string, "interval_seconds": integer, "enabled": boolean]),
         "SyncStarted": object(["run_id": integer, "source_id": integer, "status": string], required: ["run_id", "source_id", "status"]),

@@ -57,6 +57,18 @@ public struct SyncStore: Sendable {
         try await db.query("SELECT \(SyncSource.columns) FROM sync_sources ORDER BY id", []).map(SyncSource.init(row:))
     }
 
+    /// Enabled sources whose next run is due and that no worker holds.
+    public func dueSources(now: Date = Date()) async throws -> [SyncSource] {
+        try await db.query(
+            """
+            SELECT \(SyncSource.columns) FROM sync_sources
+            WHERE enabled = ? AND (next_run_at IS NULL OR next_run_at <= ?) AND (lease_owner IS NULL OR lease_expires_at < ?)
+            ORDER BY next_run_at, id
+            """,
+            .bool(true), .date(now), .date(now)
+        ).map(SyncSource.init(row:))
+    }
+
     public func deleteSource(id: Int64) async throws -> Bool {
         try await !db.query("DELETE FROM sync_sources WHERE id = ? RETURNING id", .int(id)).isEmpty
     }
