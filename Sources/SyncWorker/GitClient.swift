@@ -21,6 +21,12 @@ public struct GitTreeEntry: Sendable, Equatable {
     public let kind: Kind
     /// The blob's object id (hex).
     public let objectId: String
+
+    public init(path: String, kind: Kind, objectId: String) {
+        self.path = path
+        self.kind = kind
+        self.objectId = objectId
+    }
 }
 
 /// Errors of git operations, with libgit2's own message.

@@ -165,6 +165,43 @@ struct ServerProcessTests {
         #expect(try await server.stop() == 0, "and stops cleanly with the scheduler running")
     }
 
+    @Test("PostgreSQL: two sync processes at once never sync the same source together")
+    func twoWorkers() async throws {
+        guard TestDatabases.backends.contains(.postgres) else { return }
+        try await TestDatabases.withDatabaseURL(.postgres) { url in
+            let data = try TemporaryDirectory()
+            defer { data.remove() }
+            let fixture = try GitFixture()
+            defer { fixture.remove() }
+            var files: [String: String] = [:]
+            for index in 0..<40 { files["skills/s\(index)/SKILL.md"] = "---\nname: s\(index)\ndescription: skill \(index)\n---\n" }
+            try fixture.repository("shared", files: files)
+            let key = "two-workers-admin-key-0123456789abcdefgh"
+            let environment = Self.serverEnvironment(url, data: data.url, extra: ["SYNC_ALLOW_FILE_URLS": "true", "ADMIN_API_KEY": key, "AUTO_MIGRATE": "true"])
+            let server = try await ServerProcess.start(environment: environment)
+            #expect(try await Self.call(server, "POST", "api/v1/admin/sync-sources", json: ["url": fixture.fileURL("shared")], headers: ["X-API-Key": key]).status == 201)
+            #expect(try await server.stop() == 0)
+            // Each process has its own data folder (own clones), as two servers would.
+            let other = try TemporaryDirectory()
+            defer { other.remove() }
+            async let first = runProduct("agenthub-server", ["sync", "--once", "--json"], environment: environment)
+            async let second = runProduct("agenthub-server", ["sync", "--once", "--json"], environment: environment.merging(["DATA_DIR": other.url.path]) { $1 })
+            let results = try await [first, second]
+            #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+            let runs = results.compactMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [[String: Any]] }.flatMap { $0 }
+            #expect(runs.count == 2)
+            #expect(runs.reduce(0) { $0 + ($1["created"] as? Int ?? 0) } == 40, "the skills were created once: \(runs)")
+            try await TestDatabases.withOpened(url) { (registry: RegistryDatabase, _: MigrationRunner) async throws in
+                let rows = try await registry.database.query("SELECT started_at, finished_at, error FROM sync_runs ORDER BY started_at", [])
+                let working = try rows.filter { $0.optionalString("error")?.hasPrefix("skipped") != true }.map { (try $0.date("started_at"), try $0.date("finished_at")) }
+                for (index, run) in working.enumerated() where index > 0 {
+                    #expect(run.0 >= working[index - 1].1, "runs that did work never overlapped")
+                }
+                #expect(try await registry.database.first("SELECT COUNT(*) AS n FROM asset_versions", [])?.int("n") == 40)
+            }
+        }
+    }
+
     @Test("bad configuration exits 2 with the variable's name")
     func badConfiguration() async throws {
         let result = try await runProduct("agenthub-server", ["serve"], environment: ["PORT": "not-a-port"])
