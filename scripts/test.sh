@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-ensure_packages libgit2-dev pkg-config zlib1g-dev postgresql git python3
+ensure_packages libgit2-dev pkg-config zlib1g-dev postgresql git python3 openssh-server openssh-client
 
 WORK="$(mktemp -d /tmp/agenthub-test.XXXXXX)"
 trap 'stop_throwaway_postgres; rm -rf "$WORK"' EXIT

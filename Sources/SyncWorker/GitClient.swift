@@ -6,6 +6,9 @@ public enum GitCredentials: Sendable, Equatable {
     /// HTTPS with a token as the password (GitHub and GitLab accept any user name, e.g. `oauth2`).
     /// Given to libgit2 through its credential callback, never in the URL or `.git/config`.
     case token(username: String, token: String)
+    /// SSH with a private key (OpenSSH format; ed25519 works against OpenSSH 9, RSA does not) and
+    /// the server's host key pinned by its SHA-256 fingerprint (`SHA256:…`, as `ssh-keygen -l` prints).
+    case sshKey(username: String, privateKey: String, hostFingerprint: String)
 }
 
 /// One entry of a commit's tree.

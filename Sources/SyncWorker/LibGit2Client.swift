@@ -13,7 +13,9 @@ public struct LibGit2Client: GitClient {
     public func update(url: String, branch: String?, repositoryPath: String, credentials: GitCredentials, timeout: Duration) async throws -> String {
         try await LibGit2.onOwnThread(timeout: timeout, what: "fetching \(LibGit2.redact(url))") { cancel in
             try LibGit2.initialise()
-            let state = CallbackState(credentials: credentials, cancel: cancel)
+            let keyFolder = try LibGit2.writeKey(credentials)
+            defer { keyFolder.map { try? FileManager.default.removeItem(atPath: $0) } }
+            let state = CallbackState(credentials: credentials, cancel: cancel, keyPath: keyFolder.map { $0 + "/key" })
             let exists = FileManager.default.fileExists(atPath: repositoryPath + "/HEAD")
             var repository: OpaquePointer?
             defer { git_repository_free(repository) }
@@ -111,11 +113,14 @@ final class CallbackState: @unchecked Sendable {
     // @unchecked: used only by the one thread that runs the libgit2 call that owns it.
     let credentials: GitCredentials
     let cancel: CancelFlag
+    /// The SSH private key, written to a 0600 file for the duration of the call.
+    let keyPath: String?
     var attempts = 0
 
-    init(credentials: GitCredentials, cancel: CancelFlag) {
+    init(credentials: GitCredentials, cancel: CancelFlag, keyPath: String?) {
         self.credentials = credentials
         self.cancel = cancel
+        self.keyPath = keyPath
     }
 }
 
@@ -198,6 +203,18 @@ public enum LibGit2 {
         return components.string ?? url
     }
 
+    /// Writes an SSH private key to a new 0700 folder as a 0600 file; returns the folder.
+    static func writeKey(_ credentials: GitCredentials) throws -> String? {
+        guard case .sshKey(_, let key, _) = credentials else { return nil }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agenthub-key-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let text = key.hasSuffix("\n") ? key : key + "\n"
+        guard FileManager.default.createFile(atPath: folder + "/key", contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw GitError(code: -1, message: "cannot write the SSH key to a temporary file")
+        }
+        return folder
+    }
+
     /// The commit of `branch` (or the default branch) in a bare clone.
     static func resolve(_ repository: OpaquePointer?, branch: String?) throws -> String {
         var name = branch
@@ -242,7 +259,44 @@ public enum LibGit2 {
                 }
                 let user = usernameFromURL.map { String(cString: $0) } ?? username
                 return git_credential_userpass_plaintext_new(out, user.isEmpty ? username : user, token)
+            case .sshKey(let username, _, _):
+                guard state.attempts == 1, let keyPath = state.keyPath else {
+                    git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "authentication failed: the server refused the SSH key")
+                    return Int32(GIT_EAUTH.rawValue)
+                }
+                guard allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 else {
+                    git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "the server does not accept an SSH key (use an ssh:// URL)")
+                    return Int32(GIT_EAUTH.rawValue)
+                }
+                let user = usernameFromURL.map { String(cString: $0) } ?? username
+                return git_credential_ssh_key_new(out, user, nil, keyPath, nil)
             }
+        }
+        callbacks.certificate_check = { cert, _, host, payload in
+            guard let cert, let payload else { return Int32(GIT_PASSTHROUGH.rawValue) }
+            let state = Unmanaged<CallbackState>.fromOpaque(payload).takeUnretainedValue()
+            guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
+                // TLS: libgit2 checks the certificate against the CA store as usual.
+                return Int32(GIT_PASSTHROUGH.rawValue)
+            }
+            guard case .sshKey(_, _, let pinned) = state.credentials else {
+                git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "SSH sources need a pinned host-key fingerprint")
+                return Int32(GIT_ECERTIFICATE.rawValue)
+            }
+            let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+            guard hostkey.type.rawValue & GIT_CERT_SSH_SHA256.rawValue != 0 else {
+                git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "the server's host key has no SHA-256 fingerprint to compare")
+                return Int32(GIT_ECERTIFICATE.rawValue)
+            }
+            let hash = withUnsafeBytes(of: hostkey.hash_sha256) { Data($0) }
+            let actual = hash.base64EncodedString().replacingOccurrences(of: "=", with: "")
+            let expected = pinned.replacingOccurrences(of: "SHA256:", with: "").replacingOccurrences(of: "=", with: "").trimmingCharacters(in: .whitespaces)
+            guard actual == expected else {
+                let name = host.map { String(cString: $0) } ?? "the server"
+                git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), "host key of \(name) is SHA256:\(actual), not the pinned \(pinned): refusing to connect")
+                return Int32(GIT_ECERTIFICATE.rawValue)
+            }
+            return 0
         }
         callbacks.transfer_progress = { _, payload in
             guard let payload else { return 0 }

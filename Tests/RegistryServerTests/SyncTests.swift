@@ -192,3 +192,28 @@ struct SyncTests {
         }
     }
 }
+
+@Suite("Sync over SSH")
+struct SyncSSHTests {
+    @Test("an ssh:// source with a sealed ed25519 key and a pinned host key syncs; the key is never returned")
+    func sshSource() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("over-ssh", files: ["skills/ssh-skill/SKILL.md": "---\nname: ssh-skill\ndescription: d\n---\n"])
+        let ssh = try await BackgroundServer.sshd(fixture)
+        defer { ssh.server.stop() }
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            let url = ssh.url(fixture, "over-ssh")
+            #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["url": url]).status == .unprocessableContent, "an ssh source needs a key")
+            #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["url": url, "ssh_private_key": ssh.clientPrivateKey]).status == .unprocessableContent, "and a pinned fingerprint")
+            let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["url": url, "ssh_private_key": ssh.clientPrivateKey, "ssh_host_fingerprint": ssh.hostFingerprint])
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.json["credential_kind"] as? String == "ssh_key")
+            #expect(!created.text.contains("PRIVATE KEY"))
+            let run = try await SyncTests.syncNow(app, source: try #require(created.json["id"] as? Int))
+            #expect(run["status"] as? String == "succeeded", "\(run)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/ssh-skill").status == .ok)
+            #expect(!(try await app.request(.get, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey)).text.contains("PRIVATE KEY")))
+        }
+    }
+}

@@ -123,3 +123,37 @@ final class SilentServer: @unchecked Sendable {
         if descriptor >= 0 { close(descriptor); descriptor = -1 }
     }
 }
+
+@Suite("libgit2 client over SSH")
+struct GitSSHTests {
+    @Test("ssh:// with an ed25519 key and a pinned host key; a wrong fingerprint or key is refused")
+    func ssh() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("repo", files: GitClientTests.files)
+        let ssh = try await BackgroundServer.sshd(fixture)
+        defer { ssh.server.stop() }
+        let client = LibGit2Client()
+        let url = ssh.url(fixture, "repo")
+        let path = fixture.root.appendingPathComponent("clone-ssh.git").path
+        let commit = try await client.update(url: url, branch: nil, repositoryPath: path, credentials: .sshKey(username: ssh.user, privateKey: ssh.clientPrivateKey, hostFingerprint: ssh.hostFingerprint), timeout: .seconds(60))
+        #expect(commit == (try GitFixture.git(["rev-parse", "HEAD"], in: fixture.root.appendingPathComponent("work-repo"))))
+
+        let wrongPin = "SHA256:" + String(repeating: "A", count: 43)
+        do {
+            _ = try await client.update(url: url, branch: nil, repositoryPath: path + "-2", credentials: .sshKey(username: ssh.user, privateKey: ssh.clientPrivateKey, hostFingerprint: wrongPin), timeout: .seconds(60))
+            Issue.record("a host with another key was trusted")
+        } catch {
+            #expect("\(error)".contains("not the pinned"), "\(error)")
+        }
+        let otherKey = try await BackgroundServer.sshd(fixture)  // a second server: its client key is not authorised on the first
+        defer { otherKey.server.stop() }
+        do {
+            _ = try await client.update(url: url, branch: nil, repositoryPath: path + "-3", credentials: .sshKey(username: ssh.user, privateKey: otherKey.clientPrivateKey, hostFingerprint: ssh.hostFingerprint), timeout: .seconds(60))
+            Issue.record("an unauthorised key was accepted")
+        } catch {
+            #expect("\(error)".contains("failed"), "\(error)")
+            #expect(!"\(error)".contains("PRIVATE KEY"))
+        }
+    }
+}

@@ -80,14 +80,22 @@ public final class GitFixture: Sendable {
 public final class BackgroundServer: Sendable {
     public let port: Int
     private let process: Process
+    /// A daemon that detached itself: stopped through its pid file.
+    private let pidFile: URL?
 
-    init(process: Process, port: Int) {
+    init(process: Process, port: Int, pidFile: URL? = nil) {
         self.process = process
         self.port = port
+        self.pidFile = pidFile
     }
 
     /// SIGTERM, then SIGKILL after five seconds; never waits longer.
     public func stop() {
+        if let pidFile, let text = try? String(contentsOf: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGTERM)
+            try? FileManager.default.removeItem(at: pidFile)
+            return
+        }
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(5)
@@ -139,6 +147,80 @@ public final class BackgroundServer: Sendable {
         throw ProcessFailure("the git HTTP server did not start")
     }
 
+    /// An OpenSSH server for `fixture.served` on a free port, with a fresh ed25519 host key and an
+    /// ed25519 client key. URLs: `ssh://USER@127.0.0.1:PORT/ABSOLUTE/PATH/NAME.git`.
+    public struct SSH: Sendable {
+        public let server: BackgroundServer
+        public let user: String
+        public let clientPrivateKey: String
+        public let hostFingerprint: String
+        public func url(_ fixture: GitFixture, _ name: String) -> String {
+            "ssh://\(user)@127.0.0.1:\(server.port)\(fixture.served.appendingPathComponent("\(name).git").path)"
+        }
+    }
+
+    public static func sshd(_ fixture: GitFixture) async throws -> SSH {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
+            throw ProcessFailure("openssh-server is not installed (/usr/sbin/sshd); scripts/test.sh installs it")
+        }
+        let folder = fixture.root.appendingPathComponent("ssh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func keygen(_ name: String) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+            process.arguments = ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", folder.appendingPathComponent(name).path]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw ProcessFailure("ssh-keygen failed") }
+        }
+        try keygen("host")
+        try keygen("client")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("client.pub"), to: folder.appendingPathComponent("authorized_keys"))
+        let fingerprintProcess = Process()
+        fingerprintProcess.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+        fingerprintProcess.arguments = ["-lf", folder.appendingPathComponent("host.pub").path]
+        let pipe = Pipe()
+        fingerprintProcess.standardOutput = pipe
+        try fingerprintProcess.run()
+        let fingerprintLine = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        fingerprintProcess.waitUntilExit()
+        guard let fingerprint = fingerprintLine.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") }) else { throw ProcessFailure("no host key fingerprint") }
+        let port = try freePort()
+        let config = """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(folder.appendingPathComponent("host").path)
+            AuthorizedKeysFile \(folder.appendingPathComponent("authorized_keys").path)
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PubkeyAuthentication yes
+            PermitRootLogin yes
+            UsePAM no
+            StrictModes no
+            PidFile \(folder.appendingPathComponent("sshd.pid").path)
+            """
+        try config.write(to: folder.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        // sshd detaches itself (no -D): a long-lived child of ours that forks per connection upsets
+        // Foundation's child-process bookkeeping, so it must not stay our child.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
+        process.arguments = ["-f", folder.appendingPathComponent("sshd_config").path, "-E", folder.appendingPathComponent("sshd.log").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ProcessFailure("sshd did not start: \((try? String(contentsOf: folder.appendingPathComponent("sshd.log"), encoding: .utf8)) ?? "")") }
+        try await waitForPort(port, process: nil)
+        return SSH(
+            server: BackgroundServer(process: process, port: port, pidFile: folder.appendingPathComponent("sshd.pid")),
+            user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
+            clientPrivateKey: try String(contentsOf: folder.appendingPathComponent("client"), encoding: .utf8),
+            hostFingerprint: String(fingerprint)
+        )
+    }
+
     public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
@@ -154,7 +236,7 @@ public final class BackgroundServer: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func waitForPort(_ port: Int, process: Process) async throws {
+    static func waitForPort(_ port: Int, process: Process?) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -167,7 +249,7 @@ public final class BackgroundServer: Sendable {
             }
             close(descriptor)
             if connected { return }
-            guard process.isRunning else { throw ProcessFailure("the server exited before listening on \(port)") }
+            if let process, !process.isRunning { throw ProcessFailure("the server exited before listening on \(port)") }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw ProcessFailure("nothing listens on \(port)")

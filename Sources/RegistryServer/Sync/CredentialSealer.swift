@@ -14,11 +14,21 @@ struct CredentialSealer: Sendable {
 
     struct Stored: Codable {
         let username: String
-        let token: String
+        var token: String?
+        var privateKey: String?
+        var hostFingerprint: String?
     }
 
     func seal(username: String, token: String) throws -> [UInt8] {
-        let plain = try JSONEncoder().encode(Stored(username: username, token: token))
+        try seal(Stored(username: username, token: token))
+    }
+
+    func seal(username: String, privateKey: String, hostFingerprint: String) throws -> [UInt8] {
+        try seal(Stored(username: username, privateKey: privateKey, hostFingerprint: hostFingerprint))
+    }
+
+    private func seal(_ stored: Stored) throws -> [UInt8] {
+        let plain = try JSONEncoder().encode(stored)
         guard let combined = try AES.GCM.seal(plain, using: key).combined else { throw CredentialError("sealing failed") }
         return Array(combined)
     }
@@ -27,7 +37,10 @@ struct CredentialSealer: Sendable {
         do {
             let box = try AES.GCM.SealedBox(combined: Data(sealed))
             let stored = try JSONDecoder().decode(Stored.self, from: try AES.GCM.open(box, using: key))
-            return .token(username: stored.username, token: stored.token)
+            if let privateKey = stored.privateKey, let fingerprint = stored.hostFingerprint {
+                return .sshKey(username: stored.username, privateKey: privateKey, hostFingerprint: fingerprint)
+            }
+            return .token(username: stored.username, token: stored.token ?? "")
         } catch {
             throw CredentialError("the stored credentials cannot be opened (was SECRET_KEY changed?); enter the token again")
         }

@@ -20,6 +20,8 @@ struct SyncSourcesController {
         let username: String?
         let intervalSeconds: Int?
         let enabled: Bool?
+        var sshPrivateKey: String? = nil
+        var sshHostFingerprint: String? = nil
     }
 
     struct GitURLRequest: Decodable {
@@ -205,7 +207,21 @@ struct SyncSourcesController {
         guard (60...604_800).contains(interval) else { throw APIError.unprocessable("interval_seconds must be from 60 to 604800") }
         var kind = existing?.credentialKind ?? "none"
         var sealed = existing?.credentialsCiphertext
+        let isSSH = url.lowercased().hasPrefix("ssh://")
+        if let key = body.sshPrivateKey, !key.isEmpty {
+            guard isSSH else { throw APIError.unprocessable("an SSH key needs an ssh:// url") }
+            guard key.utf8.count <= 16_384, key.contains("PRIVATE KEY-----") else { throw APIError.unprocessable("ssh_private_key must be a private key in OpenSSH format (ed25519 recommended)") }
+            guard let fingerprint = body.sshHostFingerprint?.trimmingCharacters(in: .whitespaces),
+                  fingerprint.range(of: #"^SHA256:[A-Za-z0-9+/]{43}=?$"#, options: .regularExpression) != nil else {
+                throw APIError.unprocessable("ssh_host_fingerprint is required with an SSH key: the server's SHA256:… fingerprint, as `ssh-keygen -lf host_key.pub` prints it")
+            }
+            kind = "ssh_key"
+            sealed = try services.sealer.seal(username: URLComponents(string: url)?.user ?? "git", privateKey: key, hostFingerprint: fingerprint)
+        } else if isSSH && kind != "ssh_key" {
+            throw APIError.unprocessable("an ssh:// source needs ssh_private_key and ssh_host_fingerprint")
+        }
         if let token = body.token {
+            guard !isSSH || token.isEmpty else { throw APIError.unprocessable("a token is for https sources; an ssh:// source uses ssh_private_key") }
             if token.isEmpty {
                 kind = "none"
                 sealed = nil
@@ -244,15 +260,15 @@ struct SyncSourcesController {
 enum SourceURL {
     static func check(_ url: String, allowFile: Bool) throws {
         guard url.count <= 2048, let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
-            throw APIError.unprocessable("url must be a repository URL such as https://host/group/repo.git")
+            throw APIError.unprocessable("url must be a repository URL such as https://host/group/repo.git or ssh://git@host:22/group/repo.git")
         }
         if components.password != nil || (components.user != nil && scheme != "ssh") {
             throw APIError.unprocessable("url must not contain credentials; send the token in the token field (it is stored sealed)")
         }
         switch scheme {
-        case "https", "http", "git": guard components.host?.isEmpty == false else { throw APIError.unprocessable("url has no host") }
+        case "https", "http", "git", "ssh": guard components.host?.isEmpty == false else { throw APIError.unprocessable("url has no host") }
         case "file": guard allowFile else { throw APIError.unprocessable("file:// sources are disabled on this server (SYNC_ALLOW_FILE_URLS)") }
-        default: throw APIError.unprocessable("url scheme '\(scheme)' is not supported; use https://, http:// or git://")
+        default: throw APIError.unprocessable("url scheme '\(scheme)' is not supported; use https://, http://, git:// or ssh://user@host:port/path (scp-style user@host:path cannot carry a port)")
         }
     }
 
