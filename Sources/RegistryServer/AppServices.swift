@@ -36,6 +36,9 @@ struct AppServices: Sendable {
             var bootstrap = AdminBootstrap(configuration: configuration, registry: registry, hasher: hasher, logger: logger)
             bootstrap.announce = announce
             try await bootstrap.run()
+            if let caFile = configuration.gitCAFile {
+                try installCertificateAuthorities(caFile, dataDirectory: configuration.dataDirectory)
+            }
             let publisher = PublishService(registry: registry, limits: configuration.packageLimits)
             let sealer = CredentialSealer(secret: secret)
             return AppServices(
@@ -77,6 +80,19 @@ struct AppServices: Sendable {
         } else {
             throw MigrationError.pending(count: status.pending.count, command: "agenthub-server migrate up")
         }
+    }
+
+    /// Writes the system's CA bundle plus `file` into the data folder and points libgit2 at it.
+    static func installCertificateAuthorities(_ file: String, dataDirectory: URL) throws {
+        guard let extra = FileManager.default.contents(atPath: file), String(decoding: extra, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw ConfigurationError("GIT_CA_FILE \(file) is not a readable PEM file of certificates")
+        }
+        var bundle = FileManager.default.contents(atPath: "/etc/ssl/certs/ca-certificates.crt") ?? Data()
+        bundle.append(Data("\n".utf8))
+        bundle.append(extra)
+        let path = dataDirectory.appendingPathComponent("git-ca-bundle.pem")
+        try bundle.write(to: path, options: .atomic)
+        try LibGit2.setCertificateAuthorities(file: path.path)
     }
 
     func shutdown() async {

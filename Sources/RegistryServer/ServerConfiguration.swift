@@ -41,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         .init(name: "SYNC_ENABLED", defaultValue: "false", meaning: "Whether this server syncs due sources itself (each source has its own interval); with several servers on one PostgreSQL, a lease makes one of them sync each source."),
         .init(name: "SYNC_INTERVAL", defaultValue: "60", meaning: "Seconds between the scheduler's checks for due sources."),
         .init(name: "WEBHOOK_SECRET", defaultValue: "(none)", meaning: "Shared secret of the push webhooks (`/api/v1/webhooks/github` checks `X-Hub-Signature-256`, `/api/v1/webhooks/gitlab` checks `X-Gitlab-Token`); unset: webhooks are refused."),
+        .init(name: "GIT_CA_FILE", defaultValue: "(none)", meaning: "A PEM file of extra certificate authorities for HTTPS git servers (an internal CA); added to the system's bundle."),
         .init(name: "SYNC_TIMEOUT_SECONDS", defaultValue: "300", meaning: "Longest a clone or fetch of one sync source may take before the run is recorded as timed out."),
         .init(name: "SYNC_ALLOW_FILE_URLS", defaultValue: "false", meaning: "Whether sync sources may be `file://` paths on the server (for tests and local mirrors); remote sources are `https://`, `http://` or `git://`."),
         .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
@@ -69,6 +70,7 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var syncTimeout: Duration
     public var syncEnabled: Bool
+    public var gitCAFile: String?
     public var syncInterval: Duration
     public var webhookSecret: String?
     public var syncAllowFileURLs: Bool
@@ -137,6 +139,7 @@ public struct ServerConfiguration: Sendable {
         syncTimeout = .seconds(try integer("SYNC_TIMEOUT_SECONDS", default: 300, range: 1...86_400))
         syncAllowFileURLs = try flag("SYNC_ALLOW_FILE_URLS", default: false)
         syncEnabled = try flag("SYNC_ENABLED", default: false)
+        gitCAFile = value("GIT_CA_FILE")
         syncInterval = .seconds(try integer("SYNC_INTERVAL", default: 60, range: 1...86_400))
         webhookSecret = value("WEBHOOK_SECRET")
         if let webhookSecret, webhookSecret.utf8.count < 16 {

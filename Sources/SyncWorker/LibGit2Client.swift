@@ -172,6 +172,13 @@ public enum LibGit2 {
         return Features(rawValue: git_libgit2_features())
     }
 
+    /// Makes libgit2 trust the certificates in `file` (PEM) for HTTPS, instead of its compiled-in
+    /// bundle. Process-wide: set once at start.
+    public static func setCertificateAuthorities(file: String) throws {
+        try initialise()
+        try check(agenthub_git_set_ssl_cert_locations(file, nil), "loading the CA file \(file)")
+    }
+
     /// Creates an empty repository at `path` and returns libgit2's path of its git directory.
     public static func initRepository(at path: String, bare: Bool) throws -> String {
         try initialise()

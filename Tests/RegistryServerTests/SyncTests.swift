@@ -217,3 +217,32 @@ struct SyncSSHTests {
         }
     }
 }
+
+@Suite("Sync over HTTPS with an internal CA")
+struct SyncTLSTests {
+    @Test("an unknown certificate authority is refused; with GIT_CA_FILE the same server is trusted")
+    func customCA() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("tls", files: ["skills/tls-skill/SKILL.md": "---\nname: tls-skill\ndescription: d\n---\n"])
+        let certificate = try BackgroundServer.localhostCertificate(in: fixture.root)
+        let https = try await BackgroundServer.gitHTTP(fixture, credentials: nil, tls: certificate)
+        defer { https.stop() }
+        let url = "https://localhost:\(https.port)/tls.git"
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            let source = try await SyncTriggerTests.addSource(app, url: url)
+            let run = try await SyncTests.syncNow(app, source: source)
+            #expect(run["status"] as? String == "failed")
+            #expect((run["error"] as? String)?.lowercased().contains("certificate") == true, "\(run)")
+        }
+        try await TestApp.run(.sqlite, environment: ["GIT_CA_FILE": certificate.certificate.path]) { (app: TestApp) async throws in
+            let source = try await SyncTriggerTests.addSource(app, url: url)
+            let run = try await SyncTests.syncNow(app, source: source)
+            #expect(run["status"] as? String == "succeeded", "\(run)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/tls-skill").status == .ok)
+        }
+        #expect(throws: ConfigurationError.self) {
+            try AppServices.installCertificateAuthorities("/etc/hostname", dataDirectory: fixture.root)
+        }
+    }
+}

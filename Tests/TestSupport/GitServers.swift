@@ -122,7 +122,7 @@ public final class BackgroundServer: Sendable {
 
     /// `git http-backend` behind basic auth (`credentials` "USER:TOKEN", USER '*' for any), on a
     /// free port: URLs `http://127.0.0.1:PORT/NAME.git`.
-    public static func gitHTTP(_ fixture: GitFixture, credentials: String?) async throws -> BackgroundServer {
+    public static func gitHTTP(_ fixture: GitFixture, credentials: String?, tls: (certificate: URL, key: URL)? = nil) async throws -> BackgroundServer {
         guard let script = Bundle.module.url(forResource: "git_http_server", withExtension: "py") else {
             throw ProcessFailure("git_http_server.py is missing from the test resources")
         }
@@ -131,7 +131,7 @@ public final class BackgroundServer: Sendable {
         // The system Python, run directly: a version manager's shim would sit between us and the signal.
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/bin/env"
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script.path, fixture.served.path, portFile.path] + (credentials.map { [$0] } ?? [])
+        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script.path, fixture.served.path, portFile.path, credentials ?? "-"] + (tls.map { [$0.certificate.path, $0.key.path] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -145,6 +145,20 @@ public final class BackgroundServer: Sendable {
         }
         process.terminate()
         throw ProcessFailure("the git HTTP server did not start")
+    }
+
+    /// A self-signed certificate for `localhost` (mbedTLS does not match IP addresses), made with openssl.
+    public static func localhostCertificate(in folder: URL) throws -> (certificate: URL, key: URL) {
+        let certificate = folder.appendingPathComponent("localhost.pem"), key = folder.appendingPathComponent("localhost-key.pem")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out", certificate.path, "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ProcessFailure("openssl could not make a certificate") }
+        return (certificate, key)
     }
 
     /// An OpenSSH server for `fixture.served` on a free port, with a fresh ed25519 host key and an

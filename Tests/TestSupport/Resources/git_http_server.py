@@ -1,6 +1,6 @@
 """A git smart-HTTP server for tests: `git http-backend` behind HTTP basic auth, on 127.0.0.1.
 
-Usage: git_http_server.py ROOT PORT_FILE [USER:TOKEN]
+Usage: git_http_server.py ROOT PORT_FILE [USER:TOKEN|-] [CERT KEY]
 Serves the bare repositories under ROOT; writes the chosen port to PORT_FILE when listening.
 With USER:TOKEN, every request must carry those basic-auth credentials (any user name is
 accepted when USER is '*'), as GitHub and GitLab accept a token as the password.
@@ -82,8 +82,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     root, port_file = sys.argv[1], sys.argv[2]
-    credentials = sys.argv[3] if len(sys.argv) > 3 else None
+    credentials = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != "-" else None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if len(sys.argv) > 5:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[4], sys.argv[5])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.root = root
     server.credentials = credentials
     with open(port_file + ".tmp", "w") as handle:
