@@ -236,8 +236,15 @@ public enum LibGit2 {
         var oid = git_oid()
         var result = git_reference_name_to_id(&oid, repository, "refs/remotes/origin/\(name)")
         if result != 0 { result = git_reference_name_to_id(&oid, repository, "refs/heads/\(name)") }
+        if result != 0, branch != nil {
+            // A tag (annotated or not), peeled to its commit.
+            var object: OpaquePointer?
+            defer { git_object_free(object) }
+            result = git_revparse_single(&object, repository, "refs/tags/\(name)^{commit}")
+            if result == 0, let id = git_object_id(object) { oid = id.pointee }
+        }
         if result != 0 {
-            throw GitError(code: result, message: branch == nil ? "the repository is empty (its default branch '\(name)' has no commit)" : "branch '\(name)' does not exist in the repository")
+            throw GitError(code: result, message: branch == nil ? "the repository is empty (its default branch '\(name)' has no commit)" : "branch or tag '\(name)' does not exist in the repository")
         }
         var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
         git_oid_tostr(&buffer, buffer.count, &oid)

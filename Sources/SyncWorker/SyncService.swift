@@ -100,11 +100,40 @@ public struct SyncService: Sendable {
     }
 
     private func sync(_ source: SyncSource, _ run: inout SyncRun) async throws {
-        let repositoryPath = workDirectory.appendingPathComponent("source-\(source.id).git").path
-        let commit = try await git.update(url: source.url, branch: source.branch, repositoryPath: repositoryPath, credentials: try credentials(source), timeout: timeout)
-        run.commit = commit
+        guard let ownerId = source.ownerId else { throw SyncFailure(description: "the source has no owner; edit it as an admin") }
+        var seen = Set<String>()
+        var failedLocations = Set<String>()
+        if let host = RepositoryLister.Host(rawValue: source.kind) {
+            // An organisation or group: every repository it lists, each with the source's token.
+            let credentials = try credentials(source)
+            var token: String?
+            if case .token(_, let value) = credentials { token = value }
+            let repositories = try await RepositoryLister().repositories(host: host, apiURL: source.apiURL ?? "", name: source.url, token: token, timeout: timeout)
+            for repository in repositories {
+                do {
+                    let key = String(SHA256Hex.hex(repository).prefix(16))
+                    let commit = try await syncRepository(url: repository, branch: nil, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id)/\(key).git").path,
+                                                          credentials: credentials, source: source, ownerId: ownerId, run: &run, seen: &seen, failedLocations: &failedLocations)
+                    try await registry.sync.addDiagnostic(runId: run.id, path: repository, severity: "info", message: "synced at \(commit)")
+                } catch {
+                    run.failed += 1
+                    try await registry.sync.addDiagnostic(runId: run.id, path: repository, severity: "error", message: "\(error)")
+                }
+            }
+            run.commit = nil
+        } else {
+            run.commit = try await syncRepository(url: source.url, branch: source.branch, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id).git").path,
+                                                  credentials: try credentials(source), source: source, ownerId: ownerId, run: &run, seen: &seen, failedLocations: &failedLocations)
+        }
+        try await markRemoved(source, seen: seen, failedLocations: failedLocations, run: &run)
+    }
+
+    /// Fetches one repository, publishes what it holds and returns its commit.
+    private func syncRepository(url: String, branch: String?, subPath: String?, repositoryPath: String, credentials: GitCredentials, source: SyncSource, ownerId: Int64,
+                                run: inout SyncRun, seen: inout Set<String>, failedLocations: inout Set<String>) async throws -> String {
+        let commit = try await git.update(url: url, branch: branch, repositoryPath: repositoryPath, credentials: credentials, timeout: timeout)
         let entries = try await git.tree(repositoryPath: repositoryPath, commit: commit)
-        let discovery = AssetDiscovery(subPath: source.subPath)
+        let discovery = AssetDiscovery(subPath: subPath)
         let (found, configFiles) = discovery.discover(entries)
         var assets = found
         for file in configFiles {
@@ -119,10 +148,6 @@ public struct SyncService: Sendable {
                 try await registry.sync.addDiagnostic(runId: run.id, path: file.path, severity: "error", message: "\(error)")
             }
         }
-        guard let ownerId = source.ownerId else { throw SyncFailure(description: "the source has no owner; edit it as an admin") }
-
-        var seen = Set<String>()
-        var failedLocations = Set<String>()
         for asset in assets {
             var files: [PackageFile] = []
             var problem: String?
@@ -155,7 +180,7 @@ public struct SyncService: Sendable {
                 continue
             }
             let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
-            let outcome = await publisher.publish(kind: asset.kind, files: files, source: .git(url: source.url, ref: source.branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId)
+            let outcome = await publisher.publish(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId)
             switch outcome {
             case .created(let assetId, let version, let newAsset):
                 if newAsset { run.created += 1 } else { run.updated += 1 }
@@ -172,7 +197,11 @@ public struct SyncService: Sendable {
             }
         }
 
-        // Assets this source brought in that are no longer there: removed, versions kept.
+        return commit
+    }
+
+    /// Assets this source brought in that are no longer there: removed, versions kept.
+    private func markRemoved(_ source: SyncSource, seen: Set<String>, failedLocations: Set<String>, run: inout SyncRun) async throws {
         for previous in try await registry.sync.syncedAssets(sourceId: source.id) where !seen.contains("\(previous.kind.rawValue)/\(previous.name)") {
             // A file that is there but broken is a diagnostic, not a removal.
             if let latest = try await registry.assets.find(id: previous.id)?.latestVersionId,

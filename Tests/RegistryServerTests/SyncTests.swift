@@ -246,3 +246,56 @@ struct SyncTLSTests {
         }
     }
 }
+
+@Suite("Sync of GitHub organisations and GitLab groups")
+struct SyncListingTests {
+    @Test("an organisation's and a group's repositories are listed page by page and each is synced with the token")
+    func listings() async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("repo-a", files: ["skills/from-a/SKILL.md": "---\nname: from-a\ndescription: d\n---\n"])
+        try fixture.repository("repo-b", files: ["skills/from-b/SKILL.md": "---\nname: from-b\ndescription: d\n---\n"])
+        try fixture.repository("archived", files: ["skills/from-archive/SKILL.md": "---\nname: from-archive\ndescription: d\n---\n"])
+        try fixture.repository("repo-c", files: ["skills/from-c/SKILL.md": "---\nname: from-c\ndescription: d\n---\n"])
+        let git = try await BackgroundServer.gitHTTP(fixture, credentials: "*:org-token")
+        defer { git.stop() }
+        func clone(_ name: String) -> String { "http://127.0.0.1:\(git.port)/\(name).git" }
+        let api = try await BackgroundServer.apiPages(fixture, pages: [
+            "/orgs/acme/repos": [
+                [["id": 1, "name": "repo-a", "full_name": "acme/repo-a", "clone_url": clone("repo-a"), "archived": false]],
+                [["id": 2, "name": "repo-b", "full_name": "acme/repo-b", "clone_url": clone("repo-b"), "archived": false],
+                 ["id": 3, "name": "archived", "full_name": "acme/archived", "clone_url": clone("archived"), "archived": true]],
+            ],
+            "/api/v4/groups/team%2Fsub/projects": [
+                [["id": 7, "path_with_namespace": "team/sub/repo-c", "http_url_to_repo": clone("repo-c"), "archived": false]],
+            ],
+        ], token: "org-token")
+        defer { api.stop() }
+        try await TestApp.run(.sqlite) { (app: TestApp) async throws in
+            let apiURL = "http://127.0.0.1:\(api.port)"
+            let github = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["kind": "github_org", "organization": "acme", "api_url": apiURL, "token": "org-token"])
+            #expect(github.status == .created, "\(github.text)")
+            #expect(github.json["kind"] as? String == "github_org")
+            let run = try await SyncTests.syncNow(app, source: try #require(github.json["id"] as? Int))
+            #expect(run["status"] as? String == "succeeded", "\(run)")
+            #expect(run["created"] as? Int == 2)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/from-a").status == .ok)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/from-b").status == .ok, "the second page was read")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/from-archive").status == .notFound, "archived repositories are skipped")
+
+            let gitlab = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["kind": "gitlab_group", "group": "team/sub", "api_url": apiURL, "token": "org-token"])
+            let gitlabRun = try await SyncTests.syncNow(app, source: try #require(gitlab.json["id"] as? Int))
+            #expect(gitlabRun["status"] as? String == "succeeded", "\(gitlabRun)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/from-c").status == .ok)
+
+            let wrong = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["kind": "github_org", "organization": "acme", "api_url": apiURL, "token": "bad-token", "name": "wrong token"])
+            let wrongRun = try await SyncTests.syncNow(app, source: try #require(wrong.json["id"] as? Int))
+            #expect(wrongRun["status"] as? String == "failed")
+            #expect((wrongRun["error"] as? String)?.contains("HTTP 401") == true, "\(wrongRun)")
+            #expect((wrongRun["error"] as? String)?.contains("bad-token") == false)
+
+            #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["kind": "gitlab_group", "group": "team/sub"]).status == .unprocessableContent, "a GitLab group needs its instance's URL")
+            #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["kind": "svn"]).status == .unprocessableContent)
+        }
+    }
+}

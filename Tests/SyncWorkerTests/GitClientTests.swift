@@ -48,6 +48,12 @@ struct GitClientTests {
             let config = try String(contentsOfFile: path + "/config", encoding: .utf8)
             #expect(!config.contains("s3cret-token"), "the token is never written to the repository's config")
         }
+        // A tag works where a branch does.
+        try GitFixture.git(["tag", "-a", "v1.0", "-m", "release"], in: fixture.root.appendingPathComponent("work-repo"))
+        try GitFixture.git(["push", "-q", "origin", "v1.0"], in: fixture.root.appendingPathComponent("work-repo"))
+        let tagged = try await client.update(url: fixture.fileURL("repo"), branch: "v1.0", repositoryPath: fixture.root.appendingPathComponent("clone-file.git").path, credentials: .none, timeout: .seconds(60))
+        #expect(tagged == (try GitFixture.git(["rev-parse", "HEAD"], in: fixture.root.appendingPathComponent("work-repo"))))
+
         // A blob over the limit is refused, not read.
         let filePath = fixture.root.appendingPathComponent("clone-file.git").path
         let head = try await client.update(url: fixture.fileURL("repo"), branch: nil, repositoryPath: filePath, credentials: .none, timeout: .seconds(60))

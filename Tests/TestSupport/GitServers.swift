@@ -147,6 +147,32 @@ public final class BackgroundServer: Sendable {
         throw ProcessFailure("the git HTTP server did not start")
     }
 
+    /// A GitHub/GitLab API double answering recorded listing pages (`pages`: path -> pages).
+    public static func apiPages(_ fixture: GitFixture, pages: [String: [[[String: Any]]]], token: String) async throws -> BackgroundServer {
+        guard let script = Bundle.module.url(forResource: "api_pages_server", withExtension: "py") else {
+            throw ProcessFailure("api_pages_server.py is missing from the test resources")
+        }
+        let pagesFile = fixture.root.appendingPathComponent("pages-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: pages).write(to: pagesFile)
+        let portFile = fixture.root.appendingPathComponent("api-port-\(UUID().uuidString)")
+        let process = Process()
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/bin/env"
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script.path, pagesFile.path, portFile.path, token]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+                return BackgroundServer(process: process, port: port)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.terminate()
+        throw ProcessFailure("the API pages server did not start")
+    }
+
     /// A self-signed certificate for `localhost` (mbedTLS does not match IP addresses), made with openssl.
     public static func localhostCertificate(in folder: URL) throws -> (certificate: URL, key: URL) {
         let certificate = folder.appendingPathComponent("localhost.pem"), key = folder.appendingPathComponent("localhost-key.pem")

@@ -22,6 +22,11 @@ struct SyncSourcesController {
         let enabled: Bool?
         var sshPrivateKey: String? = nil
         var sshHostFingerprint: String? = nil
+        /// "git" (default), "github_org" or "gitlab_group"
+        var kind: String? = nil
+        var organization: String? = nil
+        var group: String? = nil
+        var apiUrl: String? = nil
     }
 
     struct GitURLRequest: Decodable {
@@ -191,6 +196,11 @@ struct SyncSourcesController {
 
     /// Checks a source's fields; seals a new token; keeps the old credentials when none is sent.
     private func validate(_ body: SourceRequest, existing: SyncSource?) throws -> SyncSourceFields {
+        let sourceKind = body.kind ?? existing?.kind ?? "git"
+        if sourceKind == "github_org" || sourceKind == "gitlab_group" {
+            return try validateListing(body, kind: sourceKind, existing: existing)
+        }
+        guard sourceKind == "git" else { throw APIError.unprocessable("kind must be git, github_org or gitlab_group") }
         guard let url = (body.url ?? body.gitUrl ?? existing?.url)?.trimmingCharacters(in: .whitespaces), !url.isEmpty else {
             throw APIError.unprocessable("url is required: the repository to sync, e.g. https://gitlab.example.com/team/skills.git")
         }
@@ -234,10 +244,37 @@ struct SyncSourcesController {
         return SyncSourceFields(name: name, url: url, branch: branch, subPath: subPath, credentialKind: kind, credentialsCiphertext: sealed, intervalSeconds: interval, enabled: body.enabled ?? existing?.enabled ?? true)
     }
 
+    /// An organisation or group: its name, its API and a token (needed for private repositories).
+    private func validateListing(_ body: SourceRequest, kind: String, existing: SyncSource?) throws -> SyncSourceFields {
+        let isGitHub = kind == "github_org"
+        guard let name = (isGitHub ? body.organization : body.group) ?? body.url ?? existing?.url, !name.isEmpty, name.count <= 255,
+              name.allSatisfy({ $0.isLetter || $0.isNumber || "-_./".contains($0) }), !name.contains("..") else {
+            throw APIError.unprocessable(isGitHub ? "organization is required: the GitHub organisation's name" : "group is required: the GitLab group's path, e.g. team/sub")
+        }
+        let apiURL = body.apiUrl ?? existing?.apiURL ?? (isGitHub ? "https://api.github.com" : nil)
+        guard let apiURL, let components = URLComponents(string: apiURL), ["http", "https"].contains(components.scheme?.lowercased() ?? ""), components.host != nil, components.user == nil else {
+            throw APIError.unprocessable(isGitHub ? "api_url must be an http(s) URL such as https://api.github.com" : "api_url is required: the GitLab instance, e.g. https://gitlab.example.com")
+        }
+        var credentialKind = existing?.credentialKind ?? "none"
+        var sealed = existing?.credentialsCiphertext
+        if let token = body.token {
+            credentialKind = token.isEmpty ? "none" : "token"
+            sealed = token.isEmpty ? nil : try services.sealer.seal(username: body.username ?? "oauth2", token: token)
+        }
+        let interval = body.intervalSeconds ?? existing?.intervalSeconds ?? 3600
+        guard (60...604_800).contains(interval) else { throw APIError.unprocessable("interval_seconds must be from 60 to 604800") }
+        var fields = SyncSourceFields(name: (body.name ?? existing?.name ?? "\(isGitHub ? "github" : "gitlab"):\(name)"), url: name, branch: nil, subPath: body.subPath ?? existing?.subPath,
+                                      credentialKind: credentialKind, credentialsCiphertext: sealed, intervalSeconds: interval, enabled: body.enabled ?? existing?.enabled ?? true)
+        fields.kind = kind
+        fields.apiURL = apiURL
+        return fields
+    }
+
     private func describe(_ source: SyncSource) async throws -> JSONValue {
         let last = try await services.registry.sync.runs(sourceId: source.id, limit: 1).first
         return .object([
-            "id": .number(Double(source.id)), "name": .string(source.name), "url": .string(LibGit2Redaction.redact(source.url)),
+            "id": .number(Double(source.id)), "name": .string(source.name), "kind": .string(source.kind), "url": .string(LibGit2Redaction.redact(source.url)),
+            "api_url": AgentHubResponses.optional(source.apiURL),
             "branch": AgentHubResponses.optional(source.branch), "sub_path": AgentHubResponses.optional(source.subPath),
             "credential_kind": .string(source.credentialKind), "has_credentials": .bool(source.credentialsCiphertext != nil),
             "interval_seconds": .number(Double(source.intervalSeconds)), "enabled": .bool(source.enabled),

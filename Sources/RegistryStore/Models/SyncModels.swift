@@ -9,6 +9,8 @@ public struct SyncSource: Sendable, Equatable {
     public var url: String
     public var branch: String?
     public var subPath: String?
+    /// The REST API of a GitHub organisation or GitLab group source.
+    public var apiURL: String?
     public var credentialKind: String
     /// Sealed with a key derived from the server secret; opened only by the sync worker.
     public var credentialsCiphertext: [UInt8]?
@@ -21,7 +23,7 @@ public struct SyncSource: Sendable, Equatable {
     public let createdAt: Date
     public var updatedAt: Date
 
-    static let columns = "id, name, kind, url, branch, sub_path, credential_kind, credentials_ciphertext, interval_seconds, enabled, owner_id, next_run_at, lease_owner, lease_expires_at, created_at, updated_at"
+    static let columns = "id, name, kind, url, branch, sub_path, api_url, credential_kind, credentials_ciphertext, interval_seconds, enabled, owner_id, next_run_at, lease_owner, lease_expires_at, created_at, updated_at"
 
     init(row: DatabaseRow) throws {
         id = try row.int("id")
@@ -30,6 +32,7 @@ public struct SyncSource: Sendable, Equatable {
         url = try row.string("url")
         branch = row.optionalString("branch")
         subPath = row.optionalString("sub_path")
+        apiURL = row.optionalString("api_url")
         credentialKind = try row.string("credential_kind")
         credentialsCiphertext = row.optionalBytes("credentials_ciphertext")
         intervalSeconds = Int(try row.int("interval_seconds"))
@@ -45,6 +48,9 @@ public struct SyncSource: Sendable, Equatable {
 
 /// What a new or edited source says.
 public struct SyncSourceFields: Sendable {
+    /// "git", "github_org" or "gitlab_group"
+    public var kind = "git"
+    public var apiURL: String?
     public var name: String
     public var url: String
     public var branch: String?

@@ -17,10 +17,10 @@ public struct SyncStore: Sendable {
         do {
             let row = try await db.first(
                 """
-                INSERT INTO sync_sources (name, kind, url, branch, sub_path, credential_kind, credentials_ciphertext, interval_seconds, enabled, owner_id, next_run_at, created_at, updated_at)
-                VALUES (?, 'git', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(SyncSource.columns)
+                INSERT INTO sync_sources (name, kind, url, api_url, branch, sub_path, credential_kind, credentials_ciphertext, interval_seconds, enabled, owner_id, next_run_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(SyncSource.columns)
                 """,
-                .text(fields.name), .text(fields.url), .optional(fields.branch), .optional(fields.subPath), .text(fields.credentialKind),
+                .text(fields.name), .text(fields.kind), .text(fields.url), .optional(fields.apiURL), .optional(fields.branch), .optional(fields.subPath), .text(fields.credentialKind),
                 fields.credentialsCiphertext.map(SQLValue.blob) ?? .null, .int(Int64(fields.intervalSeconds)), .bool(fields.enabled), .optional(ownerId), .date(now), .date(now), .date(now)
             )
             guard let row else { throw DatabaseError.backend("INSERT INTO sync_sources returned no row") }
@@ -34,10 +34,10 @@ public struct SyncStore: Sendable {
         do {
             return try await db.first(
                 """
-                UPDATE sync_sources SET name = ?, url = ?, branch = ?, sub_path = ?, credential_kind = ?, credentials_ciphertext = ?, interval_seconds = ?, enabled = ?, updated_at = ?
+                UPDATE sync_sources SET name = ?, kind = ?, url = ?, api_url = ?, branch = ?, sub_path = ?, credential_kind = ?, credentials_ciphertext = ?, interval_seconds = ?, enabled = ?, updated_at = ?
                 WHERE id = ? RETURNING \(SyncSource.columns)
                 """,
-                .text(fields.name), .text(fields.url), .optional(fields.branch), .optional(fields.subPath), .text(fields.credentialKind),
+                .text(fields.name), .text(fields.kind), .text(fields.url), .optional(fields.apiURL), .optional(fields.branch), .optional(fields.subPath), .text(fields.credentialKind),
                 fields.credentialsCiphertext.map(SQLValue.blob) ?? .null, .int(Int64(fields.intervalSeconds)), .bool(fields.enabled), .date(now), .int(id)
             ).map(SyncSource.init(row:))
         } catch DatabaseError.uniqueViolation {
