@@ -123,15 +123,22 @@ public final class BackgroundServer: Sendable {
     /// `git http-backend` behind basic auth (`credentials` "USER:TOKEN", USER '*' for any), on a
     /// free port: URLs `http://127.0.0.1:PORT/NAME.git`.
     public static func gitHTTP(_ fixture: GitFixture, credentials: String?, tls: (certificate: URL, key: URL)? = nil) async throws -> BackgroundServer {
-        guard let script = Bundle.module.url(forResource: "git_http_server", withExtension: "py") else {
-            throw ProcessFailure("git_http_server.py is missing from the test resources")
+        try await python("git_http_server", fixture: fixture) { portFile in
+            [fixture.served.path, portFile, credentials ?? "-"] + (tls.map { [$0.certificate.path, $0.key.path] } ?? [])
         }
-        let portFile = fixture.root.appendingPathComponent("http-port-\(UUID().uuidString)")
+    }
+
+    /// Runs one of the Python servers of the test resources and waits for the port it writes.
+    static func python(_ name: String, fixture: GitFixture, arguments: (String) -> [String]) async throws -> BackgroundServer {
+        guard let script = Bundle.module.url(forResource: name, withExtension: "py") else {
+            throw ProcessFailure("\(name).py is missing from the test resources")
+        }
+        let portFile = fixture.root.appendingPathComponent("port-\(UUID().uuidString)")
         let process = Process()
         // The system Python, run directly: a version manager's shim would sit between us and the signal.
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/bin/env"
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script.path, fixture.served.path, portFile.path, credentials ?? "-"] + (tls.map { [$0.certificate.path, $0.key.path] } ?? [])
+        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script.path] + arguments(portFile.path)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -140,37 +147,18 @@ public final class BackgroundServer: Sendable {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
                 return BackgroundServer(process: process, port: port)
             }
-            guard process.isRunning else { throw ProcessFailure("the git HTTP server exited") }
+            guard process.isRunning else { throw ProcessFailure("\(name) exited") }
             try await Task.sleep(for: .milliseconds(20))
         }
         process.terminate()
-        throw ProcessFailure("the git HTTP server did not start")
+        throw ProcessFailure("\(name) did not start")
     }
 
     /// A GitHub/GitLab API double answering recorded listing pages (`pages`: path -> pages).
     public static func apiPages(_ fixture: GitFixture, pages: [String: [[[String: Any]]]], token: String) async throws -> BackgroundServer {
-        guard let script = Bundle.module.url(forResource: "api_pages_server", withExtension: "py") else {
-            throw ProcessFailure("api_pages_server.py is missing from the test resources")
-        }
         let pagesFile = fixture.root.appendingPathComponent("pages-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: pages).write(to: pagesFile)
-        let portFile = fixture.root.appendingPathComponent("api-port-\(UUID().uuidString)")
-        let process = Process()
-        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/bin/env"
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = (python == "/usr/bin/env" ? ["python3"] : []) + [script.path, pagesFile.path, portFile.path, token]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return BackgroundServer(process: process, port: port)
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.terminate()
-        throw ProcessFailure("the API pages server did not start")
+        return try await python("api_pages_server", fixture: fixture) { portFile in [pagesFile.path, portFile, token] }
     }
 
     /// A self-signed certificate for `localhost` (mbedTLS does not match IP addresses), made with openssl.

@@ -48,18 +48,23 @@ func fail(_ error: any Error) -> ExitCode {
     return ExitCode(1)
 }
 
+/// Configuration, logger and services for a command that works on the registry; exits with the
+/// problem when any of them cannot be had.
+func prepareServices() async throws -> (ServerConfiguration, Logger, AppServices) {
+    let configuration = try loadConfiguration()
+    let logger = makeLogger(configuration)
+    do {
+        return (configuration, logger, try await AppServices.prepare(configuration, logger: logger))
+    } catch {
+        throw fail(error)
+    }
+}
+
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the registry API (the default command).")
 
     func run() async throws {
-        let configuration = try loadConfiguration()
-        let logger = makeLogger(configuration)
-        let services: AppServices
-        do {
-            services = try await AppServices.prepare(configuration, logger: logger)
-        } catch {
-            throw fail(error)
-        }
+        let (configuration, logger, services) = try await prepareServices()
         let app = buildApplication(services) { port in
             // Standard output, unbuffered: scripts and tests wait for this line (PORT=0 picks the port).
             FileHandle.standardOutput.write(Data("agenthub-server listening on http://\(configuration.host):\(port)\n".utf8))

@@ -24,14 +24,7 @@ struct Sync: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try loadConfiguration()
-        let logger = makeLogger(configuration)
-        let services: AppServices
-        do {
-            services = try await AppServices.prepare(configuration, logger: logger)
-        } catch {
-            throw fail(error)
-        }
+        let (_, _, services) = try await prepareServices()
         var runs: [SyncRun] = []
         var problems: [String] = []
         do {
