@@ -214,6 +214,14 @@ struct SyncSSHTests {
             #expect(run["status"] as? String == "succeeded", "\(run)")
             #expect(try await app.request(.get, "/api/v1/assets/skill/ssh-skill").status == .ok)
             #expect(!(try await app.request(.get, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey)).text.contains("PRIVATE KEY")))
+
+            // A server whose host key is not the pinned one: a recorded error, nothing synced.
+            try fixture.commit("over-ssh", files: ["skills/not-synced/SKILL.md": "---\nname: not-synced\ndescription: d\n---\n"], message: "more")
+            let pinnedWrong = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "wrong pin", "url": url, "ssh_private_key": ssh.clientPrivateKey, "ssh_host_fingerprint": "SHA256:" + String(repeating: "B", count: 43)])
+            let refused = try await SyncTests.syncNow(app, source: try #require(pinnedWrong.json["id"] as? Int))
+            #expect(refused["status"] as? String == "failed")
+            #expect((refused["error"] as? String)?.contains("not the pinned") == true, "\(refused)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/not-synced").status == .notFound)
         }
     }
 }
