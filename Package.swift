@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         /// Models, names, versions and API types shared by server and CLI. No server, no DB, no C.
@@ -80,6 +81,7 @@ let package = Package(
             dependencies: [
                 "Shared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         /// Helpers shared by the test targets: throwaway databases, temp dirs, processes.
@@ -103,7 +105,10 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
-        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "Shared", "TestSupport"]),
+        .testTarget(
+            name: "RegistryCLITests",
+            dependencies: ["RegistryCLI", "Shared", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

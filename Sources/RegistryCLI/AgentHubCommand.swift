@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Shared
 
 /// `agenthub`: search, install and publish AI-agent assets from an AgentHub registry.
@@ -9,8 +10,35 @@ struct AgentHubCommand: AsyncParsableCommand {
         abstract: "Search, install and publish skills, agents and tools from an AgentHub registry.",
         discussion: """
             Examples:
-              agenthub --version
+              agenthub config set registry.url https://agenthub.example.com
+              agenthub find pdf
+              agenthub add pdf-tools --agent claude
+              agenthub list
             """,
-        version: AgentHubVersion.current
+        version: AgentHubVersion.current,
+        subcommands: [Config.self, Find.self, Info.self, Add.self, List.self, Remove.self]
     )
 }
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text.") var json = false
+}
+
+/// Runs a command body and turns a `CLIError` into `error: …` and exit status 1.
+func runCommand(json: Bool, _ body: (inout CLIContext) async throws -> Void) async throws {
+    do {
+        var context = try CLIContext.make(json: json)
+        try await body(&context)
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(1)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+extension AssetKind: ExpressibleByArgument {}

@@ -27,8 +27,9 @@ public struct CommandResult: Sendable {
 }
 
 /// Starts a built product with `environment` added to this process's, collecting its output.
-func launch(_ name: String, _ arguments: [String], environment: [String: String]) throws -> (Process, stdout: OutputCollector, stderr: OutputCollector) {
+func launch(_ name: String, _ arguments: [String], environment: [String: String], in folder: URL? = nil) throws -> (Process, stdout: OutputCollector, stderr: OutputCollector) {
     let process = Process()
+    if let folder { process.currentDirectoryURL = folder }
     process.executableURL = try BuiltProduct.url(name)
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -43,8 +44,8 @@ func launch(_ name: String, _ arguments: [String], environment: [String: String]
 }
 
 /// Runs a built product to completion with `environment` added to this process's.
-public func runProduct(_ name: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> CommandResult {
-    let (process, stdout, stderr) = try launch(name, arguments, environment: environment)
+public func runProduct(_ name: String, _ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil, timeout: Duration = .seconds(120)) async throws -> CommandResult {
+    let (process, stdout, stderr) = try launch(name, arguments, environment: environment, in: folder)
     let deadline = ContinuousClock.now + timeout
     while process.isRunning {
         if ContinuousClock.now > deadline {

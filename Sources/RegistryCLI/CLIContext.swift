@@ -1,0 +1,61 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Shared
+
+/// What every command works with: the home folder, the configuration, the registry client and
+/// the output. Tests run commands with another HOME and environment.
+struct CLIContext {
+    let home: URL
+    let environment: [String: String]
+    var config: CLIConfig
+    let json: Bool
+    /// Colours and tables only on a terminal.
+    let isTerminal: Bool
+
+    var stateFolder: URL { home.appendingPathComponent(".skills-registry") }
+    var configFile: URL { stateFolder.appendingPathComponent("config.toml") }
+    var cacheFolder: URL { stateFolder.appendingPathComponent("cache") }
+
+    var registryURL: String { environment["SKILLS_REGISTRY_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? config.registry.url }
+    var apiKey: String { environment["SKILLS_REGISTRY_API_KEY"] ?? config.registry.apiKey }
+
+    static func make(json: Bool) throws -> CLIContext {
+        let environment = ProcessInfo.processInfo.environment
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        let file = home.appendingPathComponent(".skills-registry/config.toml")
+        return CLIContext(home: home, environment: environment, config: try CLIConfig.load(from: file), json: json, isTerminal: isatty(STDOUT_FILENO) == 1)
+    }
+
+    var client: RegistryClient { RegistryClient(baseURL: registryURL, apiKey: apiKey) }
+
+    func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints `value` as JSON (snake_case keys, ISO dates).
+    func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    func bold(_ text: String) -> String { isTerminal ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { isTerminal ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func yellow(_ text: String) -> String { isTerminal ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
+
+    /// Columns padded to their widest cell.
+    func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.enumerated().map { index, row in
+            let line = row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            return index == 0 ? bold(line) : line
+        }.joined(separator: "\n")
+    }
+}

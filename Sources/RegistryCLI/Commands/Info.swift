@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `agenthub info NAME`
+struct Info: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show an asset: versions, digests, source, deprecation and yanks.",
+        discussion: """
+            Examples:
+              agenthub info pdf-tools
+              agenthub info reviewer --type agent --json
+            """
+    )
+
+    @Argument(help: "The asset's name.") var name: String
+    @Option(name: .long, help: "skill, agent or tool") var type: AssetKind = .skill
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await runCommand(json: options.json) { context in
+            let detail = try await context.client.detail(type, name)
+            if context.json {
+                try context.printJSON(detail)
+                return
+            }
+            let asset = detail.asset
+            context.print("\(context.bold(asset.name)) \(asset.latestVersion ?? "") — \(asset.description)")
+            context.print("kind \(asset.kind.rawValue), owner \(asset.owner), \(asset.installs) installs, tags: \(asset.tags.joined(separator: ", "))")
+            if let message = asset.deprecationMessage { context.print(context.yellow("deprecated: \(message)")) }
+            if let source = detail.source, source.kind == "git" {
+                context.print("source \(source.gitUrl ?? "") \(source.path ?? "") at \(source.commit ?? "")")
+            }
+            let rows = detail.versions.map { version in
+                [version.version, version.digest, version.yanked ? context.yellow("yanked: \(version.yankReason ?? "")") : "", version.createdAt.formatted(.iso8601)]
+            }
+            context.print(context.table(["VERSION", "DIGEST", "", "PUBLISHED"], rows))
+        }
+    }
+}

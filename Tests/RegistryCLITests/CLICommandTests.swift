@@ -1,0 +1,138 @@
+import Foundation
+import Shared
+import Testing
+import TestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The built `agenthub` against a live `agenthub-server`, in a temporary HOME and project.
+@Suite("agenthub commands against a live server")
+struct CLICommandTests {
+    static let binary: [UInt8] = (0..<3000).map { UInt8(($0 * 13 + 5) % 256) }
+
+    struct Setup {
+        let server: ServerProcess
+        let home: TemporaryDirectory
+        let project: TemporaryDirectory
+        let data: TemporaryDirectory
+        let key: String
+        var environment: [String: String] { ["HOME": home.url.path, "SKILLS_REGISTRY_URL": server.baseURL.absoluteString, "SKILLS_REGISTRY_API_KEY": key] }
+
+        func agenthub(_ arguments: String...) async throws -> CommandResult {
+            try await runProduct("agenthub", arguments, environment: environment, in: project.url)
+        }
+
+        func stop() async throws {
+            try await server.stop()
+            home.remove(); project.remove(); data.remove()
+        }
+    }
+
+    static func setUp() async throws -> Setup {
+        let data = try TemporaryDirectory()
+        let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "BCRYPT_COST": "4", "LOG_LEVEL": "warning", "ADMIN_PASSWORD": "admin-password-1"])
+        func call(_ method: String, _ path: String, body: Data, headers: [String: String]) async throws -> (Int, [String: Any]) {
+            var request = URLRequest(url: server.baseURL.appendingPathComponent(path))
+            request.httpMethod = method
+            request.httpBody = body
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        }
+        let (_, registered) = try await call("POST", "api/v1/auth/register", body: try JSONSerialization.data(withJSONObject: ["username": "cli-user", "email": "cli@example.com", "password": "password-123"]), headers: ["Content-Type": "application/json"])
+        let key = try #require(registered["api_key"] as? String)
+        for version in ["1.0.0", "1.1.0"] {
+            let files = [
+                PackageFile(path: "SKILL.md", text: "---\nname: pdf\ndescription: Work with PDF files\nversion: \(version)\ntags: [pdf]\n---\n# PDF \(version)\n"),
+                PackageFile(path: "logo.bin", contents: binary),
+                PackageFile(path: "run.sh", contents: Array("#!/bin/sh\n".utf8), executable: true),
+            ]
+            let archive = try PackageArchive.pack(try AssetPackage(files: files, limits: .default))
+            let (status, _) = try await call("POST", "api/v1/assets/skill", body: Data(archive), headers: ["Content-Type": "application/gzip", "X-API-Key": key])
+            #expect(status == 201)
+        }
+        return Setup(server: server, home: try TemporaryDirectory(), project: try TemporaryDirectory(), data: data, key: key)
+    }
+
+    @Test("config set, get and show; the file is 0600 and the key is masked; bad keys and values are refused")
+    func config() async throws {
+        let setup = try await Self.setUp()
+        defer { Task { try? await setup.stop() } }
+        #expect(try await setup.agenthub("config", "set", "client.agent", "kiro").status == 0)
+        #expect(try await setup.agenthub("config", "get", "client.agent").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "kiro")
+        let file = setup.home.url.appendingPathComponent(".skills-registry/config.toml")
+        #expect((try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try await setup.agenthub("config", "set", "registry.api_key", "sr_secretsecretsecret").status == 0)
+        let show = try await setup.agenthub("config", "show")
+        #expect(!show.stdout.contains(setup.key) && !show.stdout.contains("secretsecret"), "the key is masked")
+        #expect(show.stdout.contains(setup.server.baseURL.absoluteString), "the environment overrides the file")
+        let badKey = try await setup.agenthub("config", "set", "colour", "blue")
+        #expect(badKey.status == 1 && badKey.stderr.contains("unknown key"))
+        let badURL = try await setup.agenthub("config", "set", "registry.url", "ftp://x")
+        #expect(badURL.status == 1 && badURL.stderr.contains("http(s)"))
+        #expect(try await setup.agenthub("config", "set", "client.agent", "emacs").status == 1)
+    }
+
+    @Test("find and info: tables, JSON, versions and digests")
+    func findAndInfo() async throws {
+        let setup = try await Self.setUp()
+        defer { Task { try? await setup.stop() } }
+        let find = try await setup.agenthub("find", "pdf")
+        #expect(find.status == 0)
+        #expect(find.stdout.contains("pdf") && find.stdout.contains("1.1.0"))
+        let json = try await setup.agenthub("find", "pdf", "--json")
+        let page = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((page?["items"] as? [[String: Any]])?.first?["name"] as? String == "pdf")
+        #expect(try await setup.agenthub("find", "zzz-nothing").stdout.contains("Nothing found"))
+        let info = try await setup.agenthub("info", "pdf")
+        #expect(info.status == 0)
+        #expect(info.stdout.contains("1.0.0") && info.stdout.contains("sha256:"))
+        let missing = try await setup.agenthub("info", "nope")
+        #expect(missing.status == 1 && missing.stderr.contains("404"))
+    }
+
+    @Test("add verifies, caches and links or copies into the agent's folder; list, remove; an exact cached version installs offline")
+    func addListRemove() async throws {
+        let setup = try await Self.setUp()
+        defer { Task { try? await setup.stop() } }
+        let added = try await setup.agenthub("add", "pdf")
+        #expect(added.status == 0, "\(added.stderr)")
+        let installed = setup.project.url.appendingPathComponent(".claude/skills/pdf")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: installed.path)) != nil, "linked into the cache")
+        #expect(try Data(contentsOf: installed.appendingPathComponent("logo.bin")) == Data(Self.binary), "binary files arrive byte for byte")
+        #expect(FileManager.default.isExecutableFile(atPath: installed.appendingPathComponent("run.sh").path))
+        let lock = try JSONSerialization.jsonObject(with: Data(contentsOf: setup.project.url.appendingPathComponent("agenthub.lock"))) as? [String: Any]
+        let entry = try #require((lock?["entries"] as? [[String: Any]])?.first)
+        #expect(entry["version"] as? String == "1.1.0")
+        #expect((entry["digest"] as? String)?.hasPrefix("sha256:") == true)
+
+        let copied = try await setup.agenthub("add", "pdf@1.0.0", "--agent", "kiro", "--copy")
+        #expect(copied.status == 0, "\(copied.stderr)")
+        let kiro = setup.project.url.appendingPathComponent(".kiro/skills/pdf")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: kiro.path)) == nil && FileManager.default.fileExists(atPath: kiro.appendingPathComponent("SKILL.md").path))
+        #expect(try String(contentsOf: kiro.appendingPathComponent("SKILL.md"), encoding: .utf8).contains("version: 1.0.0"))
+        #expect(try await setup.agenthub("add", "pdf", "--global", "--agent", "codex").status == 0)
+        #expect(FileManager.default.fileExists(atPath: setup.home.url.appendingPathComponent(".agents/skills/pdf/SKILL.md").path))
+
+        let list = try await setup.agenthub("list", "--json")
+        #expect((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])?.count == 2)
+
+        // Someone's own folder is never overwritten.
+        try FileManager.default.createDirectory(at: setup.project.url.appendingPathComponent(".cursor/skills/pdf"), withIntermediateDirectories: true)
+        let refused = try await setup.agenthub("add", "pdf", "--agent", "cursor")
+        #expect(refused.status == 1 && refused.stderr.contains("not installed by agenthub"))
+
+        #expect(try await setup.agenthub("remove", "pdf", "--agent", "kiro").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: kiro.path))
+        #expect(try await setup.agenthub("remove", "nothing").status == 1)
+
+        // Offline: the server is gone; a cached exact version still installs, anything else explains.
+        try await setup.server.stop()
+        let offline = try await setup.agenthub("add", "pdf@1.0.0", "--agent", "generic")
+        #expect(offline.status == 0, "\(offline.stderr)")
+        let unreachable = try await setup.agenthub("add", "pdf@9.9.9")
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("cannot reach"))
+        #expect(try await setup.agenthub("add", "Bad_Name").status == 1)
+    }
+}
