@@ -23,6 +23,13 @@ struct CLICommandTests {
             try await runProduct("agenthub", arguments, environment: environment, in: project.url)
         }
 
+        func agenthub(input: String, environment: [String: String], _ arguments: String...) async throws -> CommandResult {
+            let file = home.url.appendingPathComponent("stdin-\(UUID().uuidString)")
+            try input.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            return try await runProduct("/bin/sh", ["-c", "exec \"$0\" \"$@\" < \"\(file.path)\"", try BuiltProduct.url("agenthub").path] + arguments, environment: environment, in: project.url)
+        }
+
         func stop() async throws {
             try await server.stop()
             home.remove(); project.remove(); data.remove()
@@ -134,5 +141,34 @@ struct CLICommandTests {
         let unreachable = try await setup.agenthub("add", "pdf@9.9.9")
         #expect(unreachable.status == 1 && unreachable.stderr.contains("cannot reach"))
         #expect(try await setup.agenthub("add", "Bad_Name").status == 1)
+    }
+
+    @Test("login creates and stores a key; verify finds edits; install --frozen refuses changes and install restores them")
+    func loginVerifyInstall() async throws {
+        let setup = try await Self.setUp()
+        defer { Task { try? await setup.stop() } }
+        var environment = setup.environment
+        environment["SKILLS_REGISTRY_API_KEY"] = nil
+        let login = try await setup.agenthub(input: "password-123\n", environment: environment, "login", "--email", "cli@example.com")
+        #expect(login.status == 0, "\(login.stderr)")
+        let config = try String(contentsOf: setup.home.url.appendingPathComponent(".skills-registry/config.toml"), encoding: .utf8)
+        #expect(config.contains("sr_"))
+        #expect(!config.contains("password-123"))
+        let wrong = try await setup.agenthub(input: "wrong-password\n", environment: environment, "login", "--email", "cli@example.com")
+        #expect(wrong.status == 1 && wrong.stderr.contains("401"))
+
+        #expect(try await setup.agenthub("add", "pdf", "--copy").status == 0)
+        #expect(try await setup.agenthub("verify").status == 0)
+        #expect(try await setup.agenthub("install", "--frozen").status == 0)
+        let skill = setup.project.url.appendingPathComponent(".claude/skills/pdf/SKILL.md")
+        try "edited locally\n".write(to: skill, atomically: true, encoding: .utf8)
+        let verify = try await setup.agenthub("verify")
+        #expect(verify.status == 1 && verify.stdout.contains("modified"))
+        let frozen = try await setup.agenthub("install", "--frozen")
+        #expect(frozen.status == 1 && frozen.stderr.contains("would change"))
+        #expect(try String(contentsOf: skill, encoding: .utf8) == "edited locally\n", "--frozen changed nothing")
+        #expect(try await setup.agenthub("install").status == 0)
+        #expect(try String(contentsOf: skill, encoding: .utf8).contains("name: pdf"))
+        #expect(try await setup.agenthub("verify").status == 0)
     }
 }

@@ -4,6 +4,7 @@ import Synchronization
 /// A product built by `swift build` (next to the test bundle).
 public enum BuiltProduct {
     public static func url(_ name: String) throws -> URL {
+        if name.hasPrefix("/") { return URL(fileURLWithPath: name) }
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = folder.appendingPathComponent(name)
