@@ -16,7 +16,7 @@ struct AgentHubCommand: AsyncParsableCommand {
               agenthub list
             """,
         version: AgentHubVersion.current,
-        subcommands: [Config.self, Login.self, Find.self, Info.self, Add.self, Install.self, List.self, Remove.self, Verify.self]
+        subcommands: [Config.self, Login.self, Find.self, Info.self, Add.self, Install.self, List.self, Remove.self, Verify.self, Publish.self]
     )
 }
 

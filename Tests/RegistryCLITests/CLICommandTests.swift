@@ -171,4 +171,38 @@ struct CLICommandTests {
         #expect(try String(contentsOf: skill, encoding: .utf8).contains("name: pdf"))
         #expect(try await setup.agenthub("verify").status == 0)
     }
+
+    @Test("publish validates locally, leaves out .git, node_modules and secrets, packs and uploads; --dry-run sends nothing")
+    func publish() async throws {
+        let setup = try await Self.setUp()
+        defer { Task { try? await setup.stop() } }
+        let folder = setup.project.url.appendingPathComponent("my-skill")
+        for (path, text) in [
+            "SKILL.md": "---\nname: my-skill\ndescription: Mine\nversion: 0.1.0\n---\nBody\n",
+            "scripts/run.py": "print(1)\n", ".env": "TOKEN=secret\n", "deploy.pem": "-----BEGIN PRIVATE KEY-----\n",
+            ".git/config": "[core]\n", "node_modules/x/index.js": "x\n",
+        ] {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let dry = try await setup.agenthub("publish", "my-skill", "--dry-run", "--json")
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any]
+        #expect(plan?["files"] as? [String] == ["SKILL.md", "scripts/run.py"])
+        #expect((plan?["skipped"] as? [String])?.count == 4)
+        #expect(try await setup.agenthub("info", "my-skill").status == 1, "a dry run uploads nothing")
+
+        let published = try await setup.agenthub("publish", "my-skill")
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("published my-skill 0.1.0") || published.stdout.contains("my-skill"))
+        #expect(try await setup.agenthub("publish", "my-skill").stdout.contains("nothing changed"))
+        let info = try await setup.agenthub("info", "my-skill", "--json")
+        #expect(!info.stdout.contains("TOKEN=secret"))
+
+        try "---\nname: Bad Name\ndescription: x\n---\n".write(to: folder.appendingPathComponent("SKILL.md"), atomically: true, encoding: .utf8)
+        let bad = try await setup.agenthub("publish", "my-skill")
+        #expect(bad.status == 1 && bad.stderr.contains("'name'"))
+        #expect(try await setup.agenthub("publish", "no-such-folder").status == 1)
+    }
 }
