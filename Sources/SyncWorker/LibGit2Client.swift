@@ -202,8 +202,8 @@ public enum LibGit2 {
         return GitError(code: code, message: "\(doing) failed: \(message)")
     }
 
-    /// A URL without any user information, for messages.
-    static func redact(_ url: String) -> String {
+    /// A URL without any user information, for messages, logs and answers.
+    public static func redact(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
         components.user = nil
         components.password = nil

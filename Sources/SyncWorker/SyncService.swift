@@ -101,7 +101,7 @@ public struct SyncService: Sendable {
 
     private func sync(_ source: SyncSource, _ run: inout SyncRun) async throws {
         guard let ownerId = source.ownerId else { throw SyncFailure(description: "the source has no owner; edit it as an admin") }
-        var seen = Set<String>()
+        var seen = Set<Int64>()
         var failedLocations = Set<String>()
         if let host = RepositoryLister.Host(rawValue: source.kind) {
             // An organisation or group: every repository it lists, each with the source's token.
@@ -130,7 +130,7 @@ public struct SyncService: Sendable {
 
     /// Fetches one repository, publishes what it holds and returns its commit.
     private func syncRepository(url: String, branch: String?, subPath: String?, repositoryPath: String, credentials: GitCredentials, source: SyncSource, ownerId: Int64,
-                                run: inout SyncRun, seen: inout Set<String>, failedLocations: inout Set<String>) async throws -> String {
+                                run: inout SyncRun, seen: inout Set<Int64>, failedLocations: inout Set<String>) async throws -> String {
         let commit = try await git.update(url: url, branch: branch, repositoryPath: repositoryPath, credentials: credentials, timeout: timeout)
         let entries = try await git.tree(repositoryPath: repositoryPath, commit: commit)
         let discovery = AssetDiscovery(subPath: subPath)
@@ -184,15 +184,15 @@ public struct SyncService: Sendable {
             switch outcome {
             case .created(let assetId, let version, let newAsset):
                 if newAsset { run.created += 1 } else { run.updated += 1 }
-                if let name = try await registry.assets.find(id: assetId)?.name { seen.insert("\(asset.kind.rawValue)/\(name)") }
+                seen.insert(assetId)
                 try await registry.sync.addDiagnostic(runId: run.id, assetId: assetId, kind: asset.kind, name: try await registry.assets.find(id: assetId)?.name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
             case .unchanged(let assetId):
                 run.unchanged += 1
-                if let name = try await registry.assets.find(id: assetId)?.name { seen.insert("\(asset.kind.rawValue)/\(name)") }
+                seen.insert(assetId)
             case .rejected(let assetId, let reason, let severity):
                 if severity == "error" { run.failed += 1 }
                 failedLocations.insert(gitPath)
-                if let assetId, let name = try await registry.assets.find(id: assetId)?.name { seen.insert("\(asset.kind.rawValue)/\(name)") }
+                if let assetId { seen.insert(assetId) }
                 try await registry.sync.addDiagnostic(runId: run.id, assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
             }
         }
@@ -201,8 +201,8 @@ public struct SyncService: Sendable {
     }
 
     /// Assets this source brought in that are no longer there: removed, versions kept.
-    private func markRemoved(_ source: SyncSource, seen: Set<String>, failedLocations: Set<String>, run: inout SyncRun) async throws {
-        for previous in try await registry.sync.syncedAssets(sourceId: source.id) where !seen.contains("\(previous.kind.rawValue)/\(previous.name)") {
+    private func markRemoved(_ source: SyncSource, seen: Set<Int64>, failedLocations: Set<String>, run: inout SyncRun) async throws {
+        for previous in try await registry.sync.syncedAssets(sourceId: source.id) where !seen.contains(previous.id) {
             // A file that is there but broken is a diagnostic, not a removal.
             if let latest = try await registry.assets.find(id: previous.id)?.latestVersionId,
                case .git(_, _, _, let path)? = try await registry.assets.version(id: latest)?.source,

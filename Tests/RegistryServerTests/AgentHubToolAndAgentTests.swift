@@ -118,6 +118,28 @@ struct AgentHubToolAndAgentTests {
             let all = try await app.request(.get, "/api/v1/search?q=pdf")
             #expect(all.json.keys.sorted() == ["agents", "mcps", "skills"])
             #expect(try await app.request(.get, "/api/v1/search?q=pdf&type=plugin").status == .unprocessableContent)
+
+            let published = try await app.request(.get, "/api/v1/users/me/published?size=5", auth: .apiKey(owner.apiKey))
+            #expect(published.json["total"] as? Int == 26)
+            #expect((published.json["items"] as? [Any])?.count == 5)
+            #expect(try await app.request(.get, "/api/v1/users/me/published").status == .unauthorized)
+
+            // Deleting through AgentHub's routes: admins only, a tombstone the admin list still shows.
+            let id = try #require(items.first?["id"] as? Int)
+            #expect(try await app.request(.delete, "/api/v1/skills/\(id)", auth: .apiKey(owner.apiKey)).status == .forbidden)
+            #expect(try await app.request(.delete, "/api/v1/skills/\(id)", auth: .apiKey(TestApp.adminAPIKey)).status == .noContent)
+            #expect(try await app.request(.get, "/api/v1/skills/\(id)").status == .notFound)
+            let second = try #require(items.dropFirst().first?["id"] as? Int)
+            #expect(try await app.request(.delete, "/api/v1/admin/assets/skill/\(second)", auth: .apiKey(TestApp.adminAPIKey)).status == .noContent)
+            #expect(try await app.request(.delete, "/api/v1/admin/assets/mcp/\(second)", auth: .apiKey(TestApp.adminAPIKey)).status == .notFound, "a skill id is not an mcp")
+            #expect(try await app.request(.delete, "/api/v1/admin/assets/plugin/\(second)", auth: .apiKey(TestApp.adminAPIKey)).status == .notFound)
+            let adminList = try await app.request(.get, "/api/v1/admin/assets?type=skill&size=100", auth: .apiKey(TestApp.adminAPIKey))
+            let statuses = (adminList.json["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String } ?? []
+            #expect(adminList.json["total"] as? Int == 26)
+            #expect(statuses.filter { $0 == "deleted" }.count == 2)
+            #expect(try await app.request(.get, "/api/v1/admin/assets", auth: .apiKey(owner.apiKey)).status == .forbidden)
+            #expect(try await app.request(.get, "/api/v1/admin/assets?type=plugin", auth: .apiKey(TestApp.adminAPIKey)).status == .unprocessableContent)
+            #expect((try await app.request(.get, "/api/v1/skills?size=100").json["total"] as? Int) == 24, "deleted ones leave the public lists")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryStore
 import Testing
 import TestSupport
 #if canImport(FoundationNetworking)
@@ -217,5 +218,3 @@ struct ServerProcessTests {
         #expect(try await runProduct("agenthub-server", ["--version"]).stdout.contains("."))
     }
 }
-
-import RegistryStore

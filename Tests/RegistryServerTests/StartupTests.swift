@@ -2,6 +2,7 @@ import Foundation
 import RegistryStore
 import Testing
 import TestSupport
+import Synchronization
 @testable import RegistryServer
 
 @Suite("Start-up: configuration, secrets, admin bootstrap, migration policy")
@@ -130,5 +131,3 @@ struct StartupTests {
         }
     }
 }
-
-import Synchronization

@@ -307,3 +307,49 @@ struct SyncListingTests {
         }
     }
 }
+
+@Suite("Sync sources: edit, delete, import")
+struct SyncSourceEditingTests {
+    @Test("editing keeps or removes the sealed token as asked; deleting a source keeps its assets; /admin/import starts a run", arguments: TestDatabases.backends)
+    func editing(backend: TestBackend) async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("edited", files: ["skills/edited/SKILL.md": "---\nname: edited\ndescription: d\n---\n"])
+        try await TestApp.run(backend, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
+            let admin = TestApp.Auth.apiKey(TestApp.adminAPIKey)
+            let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: admin, json: ["name": "edited", "url": "https://git.example.com/team/edited.git", "token": "first-token"])
+            let id = try #require(created.json["id"] as? Int)
+            let sealed = try await app.services.registry.sync.source(id: Int64(id))?.credentialsCiphertext
+
+            let renamed = try await app.request(.put, "/api/v1/admin/sync-sources/\(id)", auth: admin, json: ["name": "renamed", "interval_seconds": 600, "enabled": false])
+            #expect(renamed.status == .ok)
+            #expect(renamed.json["name"] as? String == "renamed")
+            #expect(renamed.json["enabled"] as? Bool == false)
+            #expect(renamed.json["has_credentials"] as? Bool == true, "no token in the edit: the sealed one stays")
+            #expect(try await app.services.registry.sync.source(id: Int64(id))?.credentialsCiphertext == sealed)
+            let cleared = try await app.request(.put, "/api/v1/admin/sync-sources/\(id)", auth: admin, json: ["token": ""])
+            #expect(cleared.json["has_credentials"] as? Bool == false)
+            #expect(try await app.request(.put, "/api/v1/admin/sync-sources/\(id)", auth: admin, json: ["interval_seconds": 1]).status == .unprocessableContent)
+            #expect(try await app.request(.put, "/api/v1/admin/sync-sources/999999", auth: admin, json: ["name": "x"]).status == .notFound)
+            let detail = try await app.request(.get, "/api/v1/admin/sync-sources/\(id)", auth: admin)
+            #expect(detail.json["interval_seconds"] as? Int == 600)
+            let other = try await app.request(.post, "/api/v1/admin/sync-sources", auth: admin, json: ["name": "renamed", "url": "https://git.example.com/other.git"])
+            #expect(other.status == .conflict, "names are unique: \(other.text)")
+            #expect(try await app.services.registry.sync.sources().count == 1, "nothing was stored")
+
+            // Import: the URL's source (created when new), synced in the background.
+            let imported = try await app.request(.post, "/api/v1/admin/import", auth: admin, json: ["git_url": fixture.fileURL("edited")])
+            #expect(imported.status == .accepted)
+            let run = try await SyncTests.wait(app, run: try #require(imported.json["run_id"] as? Int))
+            #expect(run["status"] as? String == "succeeded", "\(run)")
+            let importedSource = try #require(imported.json["source_id"] as? Int)
+            #expect(try await app.request(.post, "/api/v1/admin/import", json: ["git_url": fixture.fileURL("edited")]).status == .unauthorized)
+
+            // Deleting the source keeps what it brought in.
+            #expect(try await app.request(.delete, "/api/v1/admin/sync-sources/\(importedSource)", auth: admin).status == .noContent)
+            #expect(try await app.request(.get, "/api/v1/admin/sync-sources/\(importedSource)", auth: admin).status == .notFound)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/edited").status == .ok)
+            #expect(try await app.request(.delete, "/api/v1/admin/sync-sources/\(importedSource)", auth: admin).status == .notFound)
+        }
+    }
+}

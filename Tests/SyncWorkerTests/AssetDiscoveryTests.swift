@@ -34,7 +34,13 @@ struct AssetDiscoveryTests {
         }
         #expect(skillA?.notes.count == 2, "the symlink and the submodule are noted, not followed")
         if case .files(let files)? = assets.first(where: { $0.location == "" })?.content {
-            #expect(files.map(\.packagePath).sorted() == ["README.md", "SKILL.md", "agents/README.md", "agents/helper.md", "team/AGENT.md"].sorted() || files.allSatisfy { !$0.packagePath.hasPrefix("skills/") }, "a root skill never takes other skills' files")
+            // A root skill takes the rest of the repository, never another skill's files, skipped folders or .git.
+            #expect(files.map(\.packagePath).sorted() == [
+                ".claude/agents/reviewer.md", ".mcp.json", "README.md", "SKILL.md", "agents/README.md", "agents/helper.md",
+                "servers/weather/server.json", "team/AGENT.md", "tools/mcp.json",
+            ])
+        } else {
+            Issue.record("the root skill has no files")
         }
     }
 

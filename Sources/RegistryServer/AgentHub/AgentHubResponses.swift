@@ -15,10 +15,11 @@ struct AgentHubResponses: Sendable {
         .object(["id": Self.number(asset.ownerId), "username": .string(asset.ownerUsername), "display_name": Self.optional(asset.ownerDisplayName)])
     }
 
-    /// The item of `asset` in its collection's shape.
-    func item(_ asset: Asset) async throws -> JSONValue {
+    /// The item of `asset` in its collection's shape; `knownTags` saves the lookup when a list
+    /// has read the tags of all its assets at once.
+    func item(_ asset: Asset, knownTags: [String]? = nil) async throws -> JSONValue {
         let version = try await asset.latestVersionId.asyncMap { try await registry.assets.version(id: $0) } ?? nil
-        let tags = try await registry.assets.tags(assetId: asset.id)
+        let tags = if let knownTags { knownTags } else { try await registry.assets.tags(assetId: asset.id) }
         var fields: [String: JSONValue] = [
             "id": Self.number(asset.id),
             "name": .string(asset.name),
@@ -79,8 +80,9 @@ struct AgentHubResponses: Sendable {
     }
 
     func items(_ assets: [Asset]) async throws -> [JSONValue] {
+        let tags = try await registry.assets.tags(assetIds: assets.map(\.id))
         var result: [JSONValue] = []
-        for asset in assets { result.append(try await item(asset)) }
+        for asset in assets { result.append(try await item(asset, knownTags: tags[asset.id] ?? [])) }
         return result
     }
 

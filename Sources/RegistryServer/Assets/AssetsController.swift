@@ -68,12 +68,14 @@ struct AssetsController {
             return Response(status: .notModified, headers: headers)
         }
         let files = try await services.registry.assets.package(versionId: version.id)
-        let package = try AssetPackage(files: files, limits: PackageLimits(maxFiles: .max, maxFileBytes: .max, maxTotalBytes: .max))
-        guard package.digest == version.digest else {
-            // Stored bytes that no longer match their digest: never serve them.
+        let archive: [UInt8]? = try await BlockingWork.run {
+            let package = try AssetPackage(files: files, limits: PackageLimits(maxFiles: .max, maxFileBytes: .max, maxTotalBytes: .max))
+            // Stored bytes that no longer match their digest are never served.
+            return package.digest == version.digest ? try PackageArchive.pack(package) : nil
+        }
+        guard let archive else {
             throw APIError(.internalServerError, "the stored package of \(asset.name) \(version.version) does not match its digest")
         }
-        let archive = try PackageArchive.pack(package)
         headers[.contentType] = PackageArchive.mediaType
         headers[.contentDisposition] = "attachment; filename=\"\(asset.name)-\(version.version).tar.gz\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: archive)))
@@ -100,9 +102,10 @@ struct AssetsController {
             } catch let error as HTTPError where error.status == .contentTooLarge {
                 throw APIError(.contentTooLarge, "the archive is larger than \(services.configuration.maxBodyBytes) bytes")
             }
+            let bytes = Array(buffer.readableBytesView)
             do {
-                package = try PackageArchive.unpack(Array(buffer.readableBytesView), limits: limits)
-            } catch {
+                package = try await BlockingWork.run { try PackageArchive.unpack(bytes, limits: limits) }
+            } catch let error as PackageError {
                 throw APIError.unprocessable(error.description)
             }
         } else {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RegistryStore
 import Shared
@@ -12,15 +11,15 @@ struct Authenticator: Sendable {
     let registry: RegistryDatabase
     let apiKeys: APIKeyService
     let tokens: TokenService
-    /// SHA-256 of `ADMIN_API_KEY`, compared in constant time.
-    let adminKeyDigest: SHA256Digest?
+    /// `ADMIN_API_KEY`, compared in constant time.
+    let adminAPIKey: String?
     let adminUsername: String
 
     init(registry: RegistryDatabase, apiKeys: APIKeyService, tokens: TokenService, adminAPIKey: String?, adminUsername: String) {
         self.registry = registry
         self.apiKeys = apiKeys
         self.tokens = tokens
-        self.adminKeyDigest = adminAPIKey.map { SHA256.hash(data: Data($0.utf8)) }
+        self.adminAPIKey = adminAPIKey
         self.adminUsername = adminUsername
     }
 
@@ -82,12 +81,8 @@ struct Authenticator: Sendable {
         return user
     }
 
-    /// Constant-time comparison of fixed-length digests, so timing says nothing about the key.
     private func isAdminKey(_ key: String) -> Bool {
-        guard let adminKeyDigest else { return false }
-        let candidate = SHA256.hash(data: Data(key.utf8))
-        var difference: UInt8 = 0
-        for (a, b) in zip(candidate, adminKeyDigest) { difference |= a ^ b }
-        return difference == 0
+        guard let adminAPIKey else { return false }
+        return ServerSecrets.constantTimeEqual(key, adminAPIKey)
     }
 }

@@ -1,12 +1,10 @@
-import Dispatch
 import HummingbirdBcrypt
 import Synchronization
 
-/// bcrypt for passwords and API keys, run off Swift's cooperative pool on its own queue: one
-/// check costs tens to hundreds of milliseconds of CPU and would stall every other request.
+/// bcrypt for passwords and API keys, run as `BlockingWork`: one check costs tens to hundreds of
+/// milliseconds of CPU and would stall every other request on the cooperative pool.
 final class PasswordHasher: Sendable {
     let cost: UInt8
-    private let queue = DispatchQueue(label: "agenthub.bcrypt", qos: .userInitiated, attributes: .concurrent)
     private let verifications = Atomic<Int>(0)
 
     /// A valid hash of a random string, checked against when an account does not exist so that a
@@ -23,15 +21,11 @@ final class PasswordHasher: Sendable {
 
     func hash(_ secret: String) async -> String {
         let cost = self.cost
-        return await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Bcrypt.hash(secret, cost: cost)) }
-        }
+        return await BlockingWork.run { Bcrypt.hash(secret, cost: cost) }
     }
 
     func verify(_ secret: String, hash: String) async -> Bool {
         verifications.add(1, ordering: .relaxed)
-        return await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Bcrypt.verify(secret, hash: hash)) }
-        }
+        return await BlockingWork.run { Bcrypt.verify(secret, hash: hash) }
     }
 }

@@ -25,12 +25,7 @@ struct TokenService: Sendable {
 
     /// HKDF turns a secret of any length into the 32-byte key HS256 wants.
     static func deriveKey(secret: String) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: Data(secret.utf8)),
-            salt: Data("agenthub".utf8),
-            info: Data("jwt-hs256".utf8),
-            outputByteCount: 32
-        )
+        ServerSecrets.key(from: secret, for: "jwt-hs256")
     }
 
     func issue(userId: Int64, now: Date = Date()) async throws -> String {

@@ -84,12 +84,14 @@ enum OpenAPIDocument {
                 Op(method: "post", path: "\(base)/{id}/install", summary: "Record an install", tag: "agenthub", access: .optional, parameters: [idParameter, Op.query("agent_type", S.string, "The agent it was installed for, e.g. kiro.")], responses: [noContent]),
             ]
         }
-        let created: (String, String, JSONValue?) -> [(String, String, JSONValue?)] = { item, _, _ in [("201", "Published", S.ref(item)), ("200", "Already published; nothing changed", S.ref(item))] }
+        func created(_ item: String) -> [(String, String, JSONValue?)] {
+            [("201", "Published", S.ref(item)), ("200", "Already published; nothing changed", S.ref(item))]
+        }
         operations += [
-            Op(method: "post", path: "/api/v1/skills/upload", summary: "Publish a skill from a map of text files (AgentHub)", tag: "agenthub", access: .user, body: json("SkillUpload"), responses: created("SkillItem", "", nil)),
-            Op(method: "post", path: "/api/v1/skills", summary: "Publish a skill from git metadata and its SKILL.md (AgentHub)", tag: "agenthub", access: .user, body: json("SkillFromGit"), responses: created("SkillItem", "", nil)),
-            Op(method: "post", path: "/api/v1/mcps", summary: "Publish an MCP server configuration (AgentHub); env and header values are not stored", tag: "agenthub", access: .user, body: json("MCPCreate"), responses: created("MCPItem", "", nil)),
-            Op(method: "post", path: "/api/v1/agents", summary: "Publish an agent (AgentHub)", tag: "agenthub", access: .user, body: json("AgentCreate"), responses: created("AgentItem", "", nil)),
+            Op(method: "post", path: "/api/v1/skills/upload", summary: "Publish a skill from a map of text files (AgentHub)", tag: "agenthub", access: .user, body: json("SkillUpload"), responses: created("SkillItem")),
+            Op(method: "post", path: "/api/v1/skills", summary: "Publish a skill from git metadata and its SKILL.md (AgentHub)", tag: "agenthub", access: .user, body: json("SkillFromGit"), responses: created("SkillItem")),
+            Op(method: "post", path: "/api/v1/mcps", summary: "Publish an MCP server configuration (AgentHub); env and header values are not stored", tag: "agenthub", access: .user, body: json("MCPCreate"), responses: created("MCPItem")),
+            Op(method: "post", path: "/api/v1/agents", summary: "Publish an agent (AgentHub)", tag: "agenthub", access: .user, body: json("AgentCreate"), responses: created("AgentItem")),
         ]
         let sourceBody = json("SyncSourceRequest")
         let started: (String, String, JSONValue?) = ("202", "Started; the run goes on in the background", S.ref("SyncStarted"))

@@ -23,11 +23,14 @@ struct PublishService: Sendable {
     /// of another source or another owner is refused, never taken over.
     func publish(kind: AssetKind, package: AssetPackage, source: VersionSource = .upload, expectedName: String? = nil,
                  publisher: Identity, context: AppRequestContext?, syncSourceId: Int64? = nil) async throws -> Outcome {
-        let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
+        let limits = self.limits
+        let (prepared, readmeHTML) = try await BlockingWork.run {
+            let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
+            return (prepared, ReadmeRenderer.html(from: prepared.readmeMarkdown))
+        }
         if let expectedName, expectedName != prepared.name {
             throw APIError.unprocessable("the URL names '\(expectedName)' but the manifest names '\(prepared.name)'; they must be the same")
         }
-        let readmeHTML = ReadmeRenderer.html(from: prepared.readmeMarkdown)
         // Two first publishes of one name can race on PostgreSQL: the loser retries and then sees the winner's rows.
         var attempt = 0
         while true {

@@ -9,7 +9,7 @@ struct CredentialSealer: Sendable {
     private let key: SymmetricKey
 
     init(secret: String) {
-        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Data(secret.utf8)), salt: Data("agenthub".utf8), info: Data("sync-credentials".utf8), outputByteCount: 32)
+        key = ServerSecrets.key(from: secret, for: "sync-credentials")
     }
 
     struct Stored: Codable {

@@ -64,11 +64,11 @@ struct SyncSourcesController {
         let admin = try context.requireAdmin()
         let body = try await APIJSON.decode(SourceRequest.self, from: request, limit: 64 * 1024)
         let fields = try validate(body, existing: nil)
-        let source = try await services.registry.transaction { stores in
+        let source = try await Self.namedUniquely(fields.name) { try await services.registry.transaction { stores in
             let source = try await stores.sync.createSource(fields, ownerId: admin.method == .adminKey ? try await stores.users.find(username: services.configuration.adminUsername)?.id : admin.user.id)
-            try await stores.audit.record(context.auditEvent("sync_source.create", targetType: "sync_source", targetId: String(source.id), detail: ["url": LibGit2Redaction.redact(source.url)]))
+            try await stores.audit.record(context.auditEvent("sync_source.create", targetType: "sync_source", targetId: String(source.id), detail: ["url": LibGit2.redact(source.url)]))
             return source
-        }
+        } }
         return try APIJSON.response(try await describe(source), status: .created)
     }
 
@@ -77,11 +77,11 @@ struct SyncSourcesController {
         let existing = try await source(context)
         let body = try await APIJSON.decode(SourceRequest.self, from: request, limit: 64 * 1024)
         let fields = try validate(body, existing: existing)
-        let updated = try await services.registry.transaction { stores in
+        let updated = try await Self.namedUniquely(fields.name) { try await services.registry.transaction { stores in
             let updated = try await stores.sync.updateSource(id: existing.id, fields)
             try await stores.audit.record(context.auditEvent("sync_source.update", targetType: "sync_source", targetId: String(existing.id), detail: ["credentials_changed": body.token == nil ? "no" : "yes"]))
             return updated
-        }
+        } }
         guard let updated else { throw APIError.notFound("sync source \(existing.id) not found") }
         return try APIJSON.response(try await describe(updated))
     }
@@ -146,7 +146,7 @@ struct SyncSourcesController {
         let started = try await services.syncService.begin(sourceId: source.id, trigger: "api")
         let run = try await services.syncService.perform(started)
         if run.status == "failed" {
-            throw APIError(.badGateway, "sync of \(LibGit2Redaction.redact(source.url)) failed: \(run.error ?? "unknown error")")
+            throw APIError(.badGateway, "sync of \(LibGit2.redact(source.url)) failed: \(run.error ?? "unknown error")")
         }
         var items: [JSONValue] = []
         var seen = Set<Int64>()
@@ -160,6 +160,15 @@ struct SyncSourcesController {
     }
 
     // MARK: - Helpers
+
+    /// Runs `body`, answering 409 when another source already has `name`.
+    private static func namedUniquely<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch SyncStore.Failure.nameTaken {
+            throw APIError.conflict("a sync source named '\(name)' already exists; choose another name")
+        }
+    }
 
     private func start(_ source: SyncSource, trigger: String, context: AppRequestContext) async throws -> SyncRun {
         let run = try await services.syncService.begin(sourceId: source.id, trigger: trigger)
@@ -273,7 +282,7 @@ struct SyncSourcesController {
     private func describe(_ source: SyncSource) async throws -> JSONValue {
         let last = try await services.registry.sync.runs(sourceId: source.id, limit: 1).first
         return .object([
-            "id": .number(Double(source.id)), "name": .string(source.name), "kind": .string(source.kind), "url": .string(LibGit2Redaction.redact(source.url)),
+            "id": .number(Double(source.id)), "name": .string(source.name), "kind": .string(source.kind), "url": .string(LibGit2.redact(source.url)),
             "api_url": AgentHubResponses.optional(source.apiURL),
             "branch": AgentHubResponses.optional(source.branch), "sub_path": AgentHubResponses.optional(source.subPath),
             "credential_kind": .string(source.credentialKind), "has_credentials": .bool(source.credentialsCiphertext != nil),
@@ -313,15 +322,5 @@ enum SourceURL {
         let trimmed = url.hasSuffix(".git") ? String(url.dropLast(4)) : url
         let parts = trimmed.split(separator: "/").suffix(2)
         return parts.joined(separator: "/").isEmpty ? "repository" : parts.joined(separator: "/")
-    }
-}
-
-/// URLs without user information, for answers and logs.
-enum LibGit2Redaction {
-    static func redact(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
     }
 }

@@ -22,8 +22,8 @@ struct WebhooksController {
         guard let header = request.headers[.init("X-Hub-Signature-256")!], header.hasPrefix("sha256=") else {
             throw APIError.unauthorized("missing X-Hub-Signature-256")
         }
-        let expected = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        guard let given = Data(hexString: String(header.dropFirst(7))), HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: SymmetricKey(data: Data(secret.utf8))), given.count == Data(expected).count else {
+        // isValidAuthenticationCode compares in constant time.
+        guard let given = Data(hexString: String(header.dropFirst(7))), HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: SymmetricKey(data: Data(secret.utf8))) else {
             throw APIError.unauthorized("the signature does not match the body; check the webhook secret")
         }
         if request.headers[.init("X-GitHub-Event")!] == "ping" { return try APIJSON.response(.object(["triggered": .array([])])) }
@@ -36,7 +36,7 @@ struct WebhooksController {
     @Sendable func gitlab(_ request: Request, context: AppRequestContext) async throws -> Response {
         let secret = try configuredSecret()
         let token = request.headers[.init("X-Gitlab-Token")!] ?? ""
-        guard Self.constantTimeEqual(token, secret) else { throw APIError.unauthorized("X-Gitlab-Token does not match the webhook secret") }
+        guard ServerSecrets.constantTimeEqual(token, secret) else { throw APIError.unauthorized("X-Gitlab-Token does not match the webhook secret") }
         let body = try await APIJSON.jsonBody(request, limit: 5 * 1024 * 1024)
         let payload = try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
         let project = payload["project"] as? [String: Any] ?? payload["repository"] as? [String: Any] ?? [:]
@@ -74,13 +74,6 @@ struct WebhooksController {
         if let range = text.range(of: "://") { text = String(text[range.upperBound...]) }
         if let at = text.firstIndex(of: "@"), text[..<at].contains(":") == false || text.hasPrefix("git@") { text = String(text[text.index(after: at)...]) }
         return text.replacingOccurrences(of: ":", with: "/")
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let left = SHA256.hash(data: Data(a.utf8)), right = SHA256.hash(data: Data(b.utf8))
-        var difference: UInt8 = 0
-        for (x, y) in zip(left, right) { difference |= x ^ y }
-        return difference == 0
     }
 }
 

@@ -1,5 +1,6 @@
 import RegistryStore
 import Shared
+import Hummingbird
 
 extension UserResponse {
     init(_ user: User) {
@@ -22,5 +23,3 @@ extension AssetSummary: ResponseEncodable {}
 extension AssetDetail: ResponseEncodable {}
 extension VersionDetail: ResponseEncodable {}
 extension PublishResponse: ResponseEncodable {}
-
-import Hummingbird
