@@ -40,6 +40,18 @@ struct AssetPublishTests {
             #expect(cached.body.isEmpty)
             #expect(try await app.request(.get, "/api/v1/assets/skill/pdf/download", headers: [.ifNoneMatch: "\"sha256:other\""]).status == .ok)
 
+            // The asset's detail has a stable ETag; a matching If-None-Match is a 304 without a body,
+            // and a change (a deprecation) makes a new ETag.
+            let first = try await app.request(.get, "/api/v1/assets/skill/pdf")
+            let detailTag = try #require(first.headers[.eTag])
+            #expect(try await app.request(.get, "/api/v1/assets/skill/pdf").headers[.eTag] == detailTag, "the same answer has the same ETag")
+            let unchanged = try await app.request(.get, "/api/v1/assets/skill/pdf", headers: [.ifNoneMatch: detailTag])
+            #expect(unchanged.status == .notModified && unchanged.body.isEmpty)
+            #expect(try await app.request(.put, "/api/v1/assets/skill/pdf/deprecation", auth: .apiKey(owner.apiKey), json: ["message": "use pdf-next"]).status == .ok)
+            let changed = try await app.request(.get, "/api/v1/assets/skill/pdf", headers: [.ifNoneMatch: detailTag])
+            #expect(changed.status == .ok && changed.headers[.eTag] != detailTag)
+            #expect(try await app.request(.delete, "/api/v1/assets/skill/pdf/deprecation", auth: .apiKey(owner.apiKey)).status == .ok)
+
             // AgentHub install: text files in the map, the binary one listed, never dropped silently.
             let id = try #require(published.json["id"] as? Int)
             let install = try await app.request(.get, "/api/v1/skills/\(id)/install")

@@ -36,8 +36,9 @@ struct AssetsController {
         return Page(items: try await presenter.summaries(assets), total: total, page: page.page, size: page.size)
     }
 
-    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> AssetDetail {
-        try await presenter.detail(try await visibleAsset(context))
+    /// With an ETag: `agenthub update` asks again with `If-None-Match` and gets a 304 when nothing changed.
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try APIJSON.conditionalResponse(try await presenter.detail(try await visibleAsset(context)), request: request)
     }
 
     @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> VersionDetail {
