@@ -14,9 +14,10 @@ struct AgentHubCommand: AsyncParsableCommand {
               agenthub find pdf
               agenthub add pdf-tools --agent claude
               agenthub list
+              agenthub update
             """,
         version: AgentHubVersion.current,
-        subcommands: [Config.self, Login.self, Find.self, Info.self, Add.self, Install.self, List.self, Remove.self, Verify.self, Publish.self]
+        subcommands: [Config.self, Login.self, Find.self, Info.self, Add.self, Install.self, List.self, Update.self, Remove.self, Verify.self, Publish.self, Sync.self]
     )
 }
 

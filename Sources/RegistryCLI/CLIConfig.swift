@@ -89,5 +89,10 @@ struct CLIConfig: Codable, Equatable {
 /// An error the user can act on: printed as `error: …`, exit status 1.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The registry's HTTP status, when the registry refused.
+    let status: Int?
+    init(_ description: String, status: Int? = nil) {
+        self.description = description
+        self.status = status
+    }
 }

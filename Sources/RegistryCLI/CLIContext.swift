@@ -30,6 +30,11 @@ struct CLIContext {
 
     var client: RegistryClient { RegistryClient(baseURL: registryURL, apiKey: apiKey) }
 
+    /// A bar for a download, when standard error is a terminal and the output is not JSON.
+    func progressBar(label: String) -> ProgressBar? {
+        !json && isatty(STDERR_FILENO) == 1 ? ProgressBar(label: label) : nil
+    }
+
     func print(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
@@ -47,13 +52,22 @@ struct CLIContext {
     func dim(_ text: String) -> String { isTerminal ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
     func yellow(_ text: String) -> String { isTerminal ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
 
+    /// Characters on screen: colour codes take none.
+    static func visibleWidth(_ text: String) -> Int {
+        var width = 0, escaping = false
+        for character in text {
+            if escaping { escaping = !character.isLetter } else if character == "\u{1B}" { escaping = true } else { width += 1 }
+        }
+        return width
+    }
+
     /// Columns padded to their widest cell.
     func table(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        let widths = header.indices.map { column in all.map { Self.visibleWidth($0[column]) }.max() ?? 0 }
         return all.enumerated().map { index, row in
             let line = row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == row.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[column] - Self.visibleWidth(cell)))
             }.joined(separator: "  ")
             return index == 0 ? bold(line) : line
         }.joined(separator: "\n")

@@ -16,14 +16,14 @@ struct RegistryClient {
         return decoder
     }()
 
-    func request(_ method: String, _ path: String, query: [String: String?] = [:], body: Data? = nil, headers: [String: String] = [:]) async throws -> (Data, HTTPURLResponse) {
+    func request(_ method: String, _ path: String, query: [String: String?] = [:], body: Data? = nil, headers: [String: String] = [:], progress: ProgressBar? = nil) async throws -> (Data, HTTPURLResponse) {
         guard var components = URLComponents(string: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) + path : baseURL + path) else {
             throw CLIError("registry.url '\(baseURL)' is not a URL; set it with `agenthub config set registry.url https://…`")
         }
         let items = query.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }
         if !items.isEmpty { components.queryItems = items.sorted { $0.name < $1.name } }
         guard let url = components.url else { throw CLIError("cannot build a request for \(path)") }
-        var request = URLRequest(url: url, timeoutInterval: 30)
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 30)
         request.httpMethod = method
         request.setValue(apiKey, forHTTPHeaderField: "X-API-Key")
         if let body {
@@ -33,7 +33,11 @@ struct RegistryClient {
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data, response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            if let progress {
+                (data, response) = try await StreamingDownload.run(request, progress: progress)
+            } else {
+                (data, response) = try await URLSession.shared.data(for: request)
+            }
         } catch {
             throw CLIError("cannot reach the registry at \(baseURL) (\(error.localizedDescription)); check `agenthub config get registry.url`, or work offline with cached versions (`add NAME@VERSION`)")
         }
@@ -44,9 +48,10 @@ struct RegistryClient {
             case 401: " — log in with `agenthub login` or set `agenthub config set registry.api_key sr_…`"
             case 403: " — your account may not do this"
             case 404: " — check the name with `agenthub find`"
+            case 409: " — it already exists; publish a new version number, or leave it as it is"
             default: ""
             }
-            throw CLIError("the registry answered \(http.statusCode): \(detail)\(hint)")
+            throw CLIError("the registry answered \(http.statusCode): \(detail)\(hint)", status: http.statusCode)
         }
         return (data, http)
     }
@@ -69,18 +74,72 @@ struct RegistryClient {
         return try decode(AssetDetail.self, data)
     }
 
+    /// The asset's detail, revalidated with the ETag of the copy kept in `cache` (`.detail/`):
+    /// when nothing changed the registry answers 304 and sends nothing again.
+    func detail(_ kind: AssetKind, _ name: String, cache: URL) async throws -> AssetDetail {
+        let body = cache.appendingPathComponent("detail.json"), tag = cache.appendingPathComponent("etag")
+        let cachedTag = try? String(contentsOf: tag, encoding: .utf8)
+        var (data, response) = try await request("GET", "/api/v1/assets/\(kind.rawValue)/\(name)", headers: cachedTag.map { ["If-None-Match": $0] } ?? [:])
+        if response.statusCode == 304 {
+            if let cached = FileManager.default.contents(atPath: body.path), let detail = try? decode(AssetDetail.self, cached) { return detail }
+            // The kept copy is gone or unreadable: ask again without the ETag.
+            (data, response) = try await request("GET", "/api/v1/assets/\(kind.rawValue)/\(name)")
+        }
+        let detail = try decode(AssetDetail.self, data)
+        if let etag = response.value(forHTTPHeaderField: "ETag") {
+            try? FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+            try? data.write(to: body, options: .atomic)
+            try? etag.write(to: tag, atomically: true, encoding: .utf8)
+        }
+        return detail
+    }
+
     /// The package of `version` (or the latest not yanked), with the digest the server vouches for.
-    func download(_ kind: AssetKind, _ name: String, version: String?) async throws -> (bytes: [UInt8], digest: String, version: String) {
+    func download(_ kind: AssetKind, _ name: String, version: String?, progress: ProgressBar? = nil) async throws -> (bytes: [UInt8], digest: String, version: String) {
         let path = version.map { "/api/v1/assets/\(kind.rawValue)/\(name)/versions/\($0)/download" } ?? "/api/v1/assets/\(kind.rawValue)/\(name)/download"
-        let (data, response) = try await request("GET", path)
+        let (data, response) = try await request("GET", path, progress: progress)
         guard let digest = response.value(forHTTPHeaderField: PackageHeaders.digest), let number = response.value(forHTTPHeaderField: PackageHeaders.version) else {
             throw CLIError("the registry sent a package without its digest; refusing to install it")
         }
         return (Array(data), digest, number)
     }
 
+    /// Starts an import of `gitURL` (admin): the run's id.
+    func startImport(_ gitURL: String) async throws -> Int64 {
+        let (data, _) = try await request("POST", "/api/v1/admin/import", body: try JSONSerialization.data(withJSONObject: ["git_url": gitURL]))
+        struct Started: Decodable { let runId: Int64 }
+        return try decode(Started.self, data).runId
+    }
+
+    func syncRun(_ id: Int64) async throws -> SyncRunReport {
+        let (data, _) = try await request("GET", "/api/v1/admin/sync-runs/\(id)")
+        return try decode(SyncRunReport.self, data)
+    }
+
     func recordInstall(_ kind: AssetKind, _ name: String, version: String, agent: String) async {
         let body = try? JSONSerialization.data(withJSONObject: ["version": version, "agent_type": agent])
         _ = try? await request("POST", "/api/v1/assets/\(kind.rawValue)/\(name)/installs", body: body)
     }
+}
+
+/// A sync run as `GET /api/v1/admin/sync-runs/{id}` describes it.
+struct SyncRunReport: Codable {
+    struct Diagnostic: Codable {
+        let kind: String?
+        let name: String?
+        let path: String
+        let severity: String
+        let message: String
+    }
+
+    let id: Int64
+    let status: String
+    let commit: String?
+    let created: Int
+    let updated: Int
+    let unchanged: Int
+    let removed: Int
+    let failed: Int
+    let error: String?
+    let diagnostics: [Diagnostic]?
 }

@@ -30,22 +30,39 @@ struct CLICommandTests {
             return try await runProduct("/bin/sh", ["-c", "exec \"$0\" \"$@\" < \"\(file.path)\"", try BuiltProduct.url("agenthub").path] + arguments, environment: environment, in: project.url)
         }
 
+        /// Publishes `files` as a new version of a `kind` with the user's key; the HTTP status.
+        @discardableResult
+        func publish(_ kind: String, _ files: [PackageFile]) async throws -> Int {
+            let archive = try PackageArchive.pack(try AssetPackage(files: files, limits: .default))
+            return try await CLICommandTests.call(server.baseURL, "POST", "api/v1/assets/\(kind)", body: Data(archive), headers: ["Content-Type": "application/gzip", "X-API-Key": key]).0
+        }
+
+        func agenthub(environment extra: [String: String], _ arguments: [String]) async throws -> CommandResult {
+            try await runProduct("agenthub", arguments, environment: environment.merging(extra) { $1 }, in: project.url)
+        }
+
         func stop() async throws {
             try await server.stop()
             home.remove(); project.remove(); data.remove()
         }
     }
 
-    static func setUp() async throws -> Setup {
+    static let adminKey = "admin-key-for-cli-tests-0123456789abcdef"
+
+    static func call(_ baseURL: URL, _ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = method
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    static func setUp(environment extra: [String: String] = [:]) async throws -> Setup {
         let data = try TemporaryDirectory()
-        let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "BCRYPT_COST": "4", "LOG_LEVEL": "warning", "ADMIN_PASSWORD": "admin-password-1"])
+        let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "BCRYPT_COST": "4", "LOG_LEVEL": "warning", "ADMIN_PASSWORD": "admin-password-1", "ADMIN_API_KEY": adminKey].merging(extra) { $1 })
         func call(_ method: String, _ path: String, body: Data, headers: [String: String]) async throws -> (Int, [String: Any]) {
-            var request = URLRequest(url: server.baseURL.appendingPathComponent(path))
-            request.httpMethod = method
-            request.httpBody = body
-            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+            try await CLICommandTests.call(server.baseURL, method, path, body: body, headers: headers)
         }
         let (_, registered) = try await call("POST", "api/v1/auth/register", body: try JSONSerialization.data(withJSONObject: ["username": "cli-user", "email": "cli@example.com", "password": "password-123"]), headers: ["Content-Type": "application/json"])
         let key = try #require(registered["api_key"] as? String)
@@ -96,7 +113,7 @@ struct CLICommandTests {
         #expect(info.status == 0)
         #expect(info.stdout.contains("1.0.0") && info.stdout.contains("sha256:"))
         let missing = try await setup.agenthub("info", "nope")
-        #expect(missing.status == 1 && missing.stderr.contains("404"))
+        #expect(missing.status == 1 && missing.stderr.contains("no skill, agent or tool named 'nope'"))
     }
 
     @Test("add verifies, caches and links or copies into the agent's folder; list, remove; an exact cached version installs offline")

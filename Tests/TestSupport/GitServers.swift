@@ -161,6 +161,11 @@ public final class BackgroundServer: Sendable {
         return try await python("api_pages_server", fixture: fixture) { portFile in [pagesFile.path, portFile, token] }
     }
 
+    /// A registry double that answers downloads with hostile packages (see hostile_registry_server.py).
+    public static func hostileRegistry(_ fixture: GitFixture) async throws -> BackgroundServer {
+        try await python("hostile_registry_server", fixture: fixture) { portFile in [portFile] }
+    }
+
     /// A self-signed certificate for `localhost` (mbedTLS does not match IP addresses), made with openssl.
     public static func localhostCertificate(in folder: URL) throws -> (certificate: URL, key: URL) {
         let certificate = folder.appendingPathComponent("localhost.pem"), key = folder.appendingPathComponent("localhost-key.pem")

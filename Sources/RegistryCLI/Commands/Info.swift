@@ -14,12 +14,14 @@ struct Info: AsyncParsableCommand {
     )
 
     @Argument(help: "The asset's name.") var name: String
-    @Option(name: .long, help: "skill, agent or tool") var type: AssetKind = .skill
+    @Option(name: .long, help: "skill, agent or tool (default: whichever the registry has under NAME)") var type: AssetKind?
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
         try await runCommand(json: options.json) { context in
-            let detail = try await context.client.detail(type, name)
+            if let problem = AssetName.problem(name) { throw CLIError(problem) }
+            let kind = try await Installer(context: context).kind(of: name, type: type, exactVersion: nil)
+            let detail = try await context.client.detail(kind, name)
             if context.json {
                 try context.printJSON(detail)
                 return

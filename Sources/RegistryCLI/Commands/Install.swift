@@ -7,12 +7,14 @@ struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Install everything the lock file lists, at its versions and digests.",
         discussion: """
-            With --frozen nothing is changed: the command fails when an install is missing or
-            differs from the lock (for CI).
+            Whatever is missing or differs from agenthub.lock is put back exactly as locked (local edits
+            to installed files are replaced; `agenthub verify` shows them first). With --frozen nothing
+            is changed: the command fails when anything would change (for CI).
 
             Examples:
               agenthub install
               agenthub install --frozen
+              agenthub install --global
             """
     )
 
@@ -22,38 +24,27 @@ struct Install: AsyncParsableCommand {
 
     func run() async throws {
         try await runCommand(json: options.json) { context in
-            let (root, lockURL) = LockLocation.resolve(context, global: global)
-            guard FileManager.default.fileExists(atPath: lockURL.path) else {
-                throw CLIError("no lock file at \(lockURL.path); install something with `agenthub add NAME` first")
+            var session = try InstallSession(context: context, global: global)
+            guard FileManager.default.fileExists(atPath: session.scope.lockURL.path) else {
+                throw CLIError("no lock file at \(session.scope.lockURL.path); install something with `agenthub add NAME` first")
             }
-            let lock = try LockFile.load(lockURL)
-            let pending = lock.entries.filter { LockLocation.state(of: $0, root: root) != "ok" }
+            let pending = session.lock.entries.filter { session.placement($0.target).state(of: $0) != "ok" }
             if frozen {
                 guard pending.isEmpty else {
-                    throw CLIError("--frozen: these would change: \(pending.map { "\($0.name) (\($0.agent))" }.joined(separator: ", ")); run `agenthub install` and commit the result")
+                    throw CLIError("--frozen: these would change: \(pending.map { "\($0.name) (\($0.agent), \(session.placement($0.target).state(of: $0)))" }.joined(separator: ", ")); run `agenthub install` and commit the result")
                 }
-                if !context.json { context.print("all \(lock.entries.count) installs match the lock file") }
+                if context.json { try context.printJSON(session.report) } else { context.print("all \(session.lock.entries.count) installs match the lock file") }
                 return
             }
-            let installer = Installer(context: context)
             for entry in pending {
-                guard let kind = AssetKind(rawValue: entry.kind) else { continue }
-                let (folder, _, digest) = try await installer.fetch(kind, entry.name, version: entry.version)
-                guard digest == entry.digest else {
-                    throw CLIError("the registry's \(entry.name) \(entry.version) has digest \(digest), not the locked \(entry.digest); someone changed it — investigate before installing")
+                let cached = try await session.installer.fetch(entry.assetKind, entry.name, version: entry.version)
+                guard cached.digest == entry.digest else {
+                    throw CLIError("the registry's \(entry.name) \(entry.version) has digest \(cached.digest), not the locked \(entry.digest); a version never changes, so investigate before installing it")
                 }
-                try installer.place(folder, at: root.appendingPathComponent(entry.path), copy: entry.mode == "copy", replacing: true)
-                if !context.json { context.print("installed \(entry.name) \(entry.version) (\(entry.agent))") }
+                try session.place(cached, requested: entry.requested, target: entry.target, copy: entry.mode == "copy")
             }
-            struct Summary: Encodable {
-                let installed: [String]
-                let unchanged: Int
-            }
-            if context.json {
-                try context.printJSON(Summary(installed: pending.map(\.name), unchanged: lock.entries.count - pending.count))
-            } else if pending.isEmpty {
-                context.print("everything is installed as locked")
-            }
+            try session.printReport(verb: "installed")
+            if !context.json && pending.isEmpty { context.print("everything is installed as locked") }
         }
     }
 }

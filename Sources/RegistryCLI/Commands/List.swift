@@ -17,14 +17,14 @@ struct List: AsyncParsableCommand {
 
     func run() async throws {
         try await runCommand(json: options.json) { context in
-            let root = global ? context.stateFolder : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let lock = try LockFile.load(root.appendingPathComponent(global ? "global.lock" : "agenthub.lock"))
+            let scope = Scope(context, global: global)
+            let lock = try LockFile.load(scope.lockURL, global: global)
             if context.json {
                 try context.printJSON(lock.entries)
             } else if lock.entries.isEmpty {
                 context.print("Nothing installed\(global ? " globally" : " in this project"). Install with `agenthub add NAME`.")
             } else {
-                context.print(context.table(["NAME", "VERSION", "AGENT", "MODE", "PATH"], lock.entries.map { [$0.name, $0.version, $0.agent, $0.mode, $0.path] }))
+                context.print(context.table(["NAME", "KIND", "VERSION", "AGENT", "MODE", "PATH"], lock.entries.map { [$0.name, $0.kind, $0.version + ($0.requested.map { " (\($0))" } ?? ""), $0.agent, $0.mode, $0.path] }))
             }
         }
     }
