@@ -18,6 +18,7 @@ struct AppServices: Sendable {
     let publisher: PublishService
     let sealer: CredentialSealer
     let syncService: SyncService
+    let metrics: ServerMetrics
     let logger: Logger
 
     var packageLimits: PackageLimits { configuration.packageLimits }
@@ -41,6 +42,7 @@ struct AppServices: Sendable {
             }
             let publisher = PublishService(registry: registry, limits: configuration.packageLimits)
             let sealer = CredentialSealer(secret: secret)
+            let metrics = ServerMetrics()
             return AppServices(
                 configuration: configuration,
                 registry: registry,
@@ -59,8 +61,12 @@ struct AppServices: Sendable {
                     credentials: { source in
                         guard let sealed = source.credentialsCiphertext else { return .none }
                         return try sealer.open(sealed)
+                    },
+                    finished: { run, elapsed in
+                        metrics.recordSyncRun(status: run.status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
                     }
                 ),
+                metrics: metrics,
                 logger: logger
             )
         } catch {

@@ -12,10 +12,12 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     // the error edge, then the size limit (its 413 goes through the error edge like any other).
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ErrorMiddleware(routes: routeTable))
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
 
     HealthController(registry: services.registry, migrations: services.migrations).addRoutes(to: router)
+    if services.configuration.metricsEnabled { MetricsController(services: services).addRoutes(to: router) }
     let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: services.authenticator))
     AuthController(services: services).addRoutes(to: api.group("auth"))
     UsersController(services: services).addRoutes(to: api.group("users"))

@@ -45,6 +45,9 @@ public struct ServerConfiguration: Sendable {
         .init(name: "SYNC_TIMEOUT_SECONDS", defaultValue: "300", meaning: "Longest a clone or fetch of one sync source may take before the run is recorded as timed out."),
         .init(name: "SYNC_ALLOW_FILE_URLS", defaultValue: "false", meaning: "Whether sync sources may be `file://` paths on the server (for tests and local mirrors); remote sources are `https://`, `http://` or `git://`."),
         .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
+        .init(name: "LOG_FORMAT", defaultValue: "text", meaning: "`text` (one readable line per event) or `json` (one JSON object per line: `ts`, `level`, `message`, `label`, `source` and the event's fields), both on standard error."),
+        .init(name: "METRICS_ENABLED", defaultValue: "true", meaning: "Whether `GET /metrics` answers in the Prometheus text format (requests and latency by route, sync runs, assets by kind, database)."),
+        .init(name: "METRICS_TOKEN", defaultValue: "(none)", meaning: "When set, `/metrics` requires `Authorization: Bearer <token>` (compared in constant time); unset: anyone who reaches the port may scrape."),
     ]
 
     public var host: String
@@ -68,6 +71,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     public var packageLimits: PackageLimits
     public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    public var metricsEnabled: Bool
+    public var metricsToken: String?
     public var syncTimeout: Duration
     public var syncEnabled: Bool
     public var gitCAFile: String?
@@ -150,6 +156,15 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationError("LOG_LEVEL=\(levelText) is not valid: expected trace, debug, info, notice, warning, error or critical")
         }
         logLevel = level
+        guard let format = LogFormat(rawValue: value("LOG_FORMAT")?.lowercased() ?? "text") else {
+            throw ConfigurationError("LOG_FORMAT=\(value("LOG_FORMAT") ?? "") is not valid: expected text or json")
+        }
+        logFormat = format
+        metricsEnabled = try flag("METRICS_ENABLED", default: true)
+        metricsToken = value("METRICS_TOKEN")
+        if let metricsToken, metricsToken.utf8.count < 16 {
+            throw ConfigurationError("METRICS_TOKEN is too short: use at least 16 random characters, or unset it")
+        }
 
         if let adminPassword, let problem = Shared.AccountValidation.passwordProblem(adminPassword) {
             throw ConfigurationError("ADMIN_PASSWORD is not acceptable: \(problem)")

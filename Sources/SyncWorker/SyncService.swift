@@ -28,11 +28,14 @@ public struct SyncService: Sendable {
     public let limits: PackageLimits
     public let timeout: Duration
     public let credentials: @Sendable (SyncSource) throws -> GitCredentials
+    /// Told about every run this service finishes, with how long it took (metrics).
+    public let finished: @Sendable (SyncRun, Duration) -> Void
     public let logger: Logger
     /// Names this worker in leases: one source is synced by one worker at a time.
     public let workerId = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
 
-    public init(registry: RegistryDatabase, git: any GitClient, publisher: any SyncPublisher, workDirectory: URL, limits: PackageLimits, timeout: Duration, logger: Logger, credentials: @escaping @Sendable (SyncSource) throws -> GitCredentials) {
+    public init(registry: RegistryDatabase, git: any GitClient, publisher: any SyncPublisher, workDirectory: URL, limits: PackageLimits, timeout: Duration, logger: Logger, credentials: @escaping @Sendable (SyncSource) throws -> GitCredentials, finished: @escaping @Sendable (SyncRun, Duration) -> Void = { _, _ in }) {
+        self.finished = finished
         self.registry = registry
         self.git = git
         self.publisher = publisher
@@ -62,6 +65,13 @@ public struct SyncService: Sendable {
     /// failure is the run's recorded error; only database trouble escapes.
     @discardableResult
     public func perform(_ started: SyncRun) async throws -> SyncRun {
+        let clock = ContinuousClock.now
+        let run = try await performRun(started)
+        finished(run, ContinuousClock.now - clock)
+        return run
+    }
+
+    private func performRun(_ started: SyncRun) async throws -> SyncRun {
         var run = started
         guard let source = try await registry.sync.source(id: run.sourceId) else {
             run.status = "failed"

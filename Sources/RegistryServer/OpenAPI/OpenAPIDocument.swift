@@ -28,6 +28,7 @@ enum OpenAPIDocument {
     static var operations: [Op] {
         var operations: [Op] = [
             Op(method: "get", path: "/health", summary: "Liveness", tag: "health", access: .anyone, responses: [ok("Status")]),
+            Op(method: "get", path: "/metrics", summary: "Prometheus metrics in the text format; needs Authorization: Bearer METRICS_TOKEN when that is set (METRICS_ENABLED=false removes the route)", tag: "health", access: .anyone, responses: [("200", "The exposition text", .object(["type": .string("string"), "contentMediaType": .string("text/plain")])), ("401", "METRICS_TOKEN is set and the bearer token is missing or wrong", S.ref("Error"))]),
             Op(method: "get", path: "/ready", summary: "Readiness: database reachable and migrated", tag: "health", access: .anyone, responses: [ok("Status"), ("503", "Not ready", S.ref("Error"))]),
             Op(method: "get", path: "/openapi.json", summary: "This document", tag: "health", access: .anyone, responses: [("200", "OpenAPI 3.1 document", S.anyValue)]),
 

@@ -47,4 +47,6 @@ public protocol Database: DatabaseExecutor {
     func close() async
     /// A description for logs that never contains a password.
     var redactedDescription: String { get }
+    /// How many connections the backend may use at once.
+    var poolSize: Int { get }
 }

@@ -13,6 +13,7 @@ public final class PostgresDatabase: Database {
     private let runTask: Task<Void, Never>
     private let logger: Logger
     public let redactedDescription: String
+    public let poolSize: Int
 
     public static func open(url: PostgresURL, maximumConnections: Int = 10, logger: Logger) async throws -> PostgresDatabase {
         var configuration = PostgresClient.Configuration(
@@ -27,7 +28,7 @@ public final class PostgresDatabase: Database {
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runTask = Task { await client.run() }
-        let database = PostgresDatabase(client: client, runTask: runTask, logger: logger, description: url.redacted)
+        let database = PostgresDatabase(client: client, runTask: runTask, logger: logger, description: url.redacted, poolSize: maximumConnections)
         do {
             try await database.ping()
         } catch {
@@ -37,8 +38,9 @@ public final class PostgresDatabase: Database {
         return database
     }
 
-    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger, description: String) {
+    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger, description: String, poolSize: Int) {
         self.client = client
+        self.poolSize = poolSize
         self.runTask = runTask
         self.logger = logger
         self.redactedDescription = description

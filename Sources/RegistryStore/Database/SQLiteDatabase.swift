@@ -12,6 +12,8 @@ public final class SQLiteDatabase: Database {
     private let writer: SQLiteConnection
     private let writerLock = AsyncLock()
     private let readers: [SQLiteConnection]
+    /// The writer and its readers.
+    public var poolSize: Int { readers.count + 1 }
     private let nextReader = Atomic<Int>(0)
     private let logger: Logger
 

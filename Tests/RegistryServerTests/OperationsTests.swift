@@ -1,0 +1,99 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import RegistryServer
+import Shared
+import Testing
+import TestSupport
+
+/// What operators read: `/metrics` in the Prometheus format and JSON logs.
+@Suite("Operations: metrics and logs")
+struct OperationsTests {
+    /// Parses `name{labels} value` lines into (series, value); comments skipped.
+    static func samples(_ text: String) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            result[String(line[..<space])] = value
+        }
+        return result
+    }
+
+    @Test("/metrics has requests by route template, latency, sync runs, assets by kind and the database", arguments: TestDatabases.backends)
+    func metrics(backend: TestBackend) async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("skills", files: ["one/SKILL.md": "---\nname: one-skill\ndescription: One\n---\n"])
+        try await TestApp.run(backend, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
+            let owner = try await app.register("metrics-owner")
+            #expect(try await app.publishArchive(.skill, TestApp.skill("pdf", version: "1.0.0", tags: []), key: owner.apiKey).status == .created)
+            for _ in 0..<3 { #expect(try await app.request(.get, "/api/v1/assets/skill/pdf").status == .ok) }
+            #expect(try await app.request(.get, "/api/v1/assets/skill/no-such-thing").status == .notFound)
+            #expect(try await app.request(.get, "/scanner/probe/\(UUID().uuidString)").status == .notFound)
+            let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "metrics", "url": fixture.fileURL("skills")])
+            let run = try await SyncTests.syncNow(app, source: try #require(created.json["id"] as? Int))
+            #expect(run["status"] as? String == "succeeded")
+
+            let scrape = try await app.request(.get, "/metrics")
+            #expect(scrape.status == .ok)
+            #expect(scrape.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let samples = Self.samples(scrape.text)
+            #expect(samples["agenthub_http_requests_total{method=\"GET\",route=\"/api/v1/assets/{kind}/{name}\",status=\"200\"}"] == 3, "\(scrape.text)")
+            #expect(samples["agenthub_http_requests_total{method=\"GET\",route=\"/api/v1/assets/{kind}/{name}\",status=\"404\"}"] == 1)
+            #expect(samples["agenthub_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}"] == 1, "raw paths never become labels")
+            #expect(samples["agenthub_http_request_duration_seconds_count{route=\"/api/v1/assets/{kind}/{name}\"}"] == 4)
+            #expect(samples["agenthub_http_request_duration_seconds_bucket{route=\"/api/v1/assets/{kind}/{name}\",le=\"+Inf\"}"] == 4)
+            #expect(samples["agenthub_sync_runs_total{status=\"succeeded\"}"] == 1)
+            #expect(samples["agenthub_sync_run_duration_seconds_count"] == 1)
+            #expect(samples["agenthub_assets{kind=\"skill\"}"] == 2 && samples["agenthub_assets{kind=\"tool\"}"] == 0)
+            #expect(samples["agenthub_sync_sources{last_status=\"succeeded\"}"] == 1)
+            #expect(samples["agenthub_database_up"] == 1)
+            #expect((samples["agenthub_database_pool_connections{backend=\"\(backend == .sqlite ? "sqlite" : "postgresql")\"}"] ?? 0) >= 1)
+            #expect(!scrape.text.contains(owner.apiKey) && !scrape.text.contains("no-such-thing"))
+        }
+    }
+
+    @Test("METRICS_TOKEN guards /metrics; METRICS_ENABLED=false removes it")
+    func metricsAccess() async throws {
+        try await TestApp.run(.sqlite, environment: ["METRICS_TOKEN": "metrics-token-0123456789"]) { (app: TestApp) async throws in
+            #expect(try await app.request(.get, "/metrics").status == .unauthorized)
+            #expect(try await app.request(.get, "/metrics", headers: [.authorization: "Bearer wrong-token-0123456789"]).status == .unauthorized)
+            #expect(try await app.request(.get, "/metrics", headers: [.authorization: "Bearer metrics-token-0123456789"]).status == .ok)
+        }
+        try await TestApp.run(.sqlite, environment: ["METRICS_ENABLED": "false"]) { (app: TestApp) async throws in
+            #expect(try await app.request(.get, "/metrics").status == .notFound)
+        }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["METRICS_TOKEN": "short"]) }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["LOG_FORMAT": "xml"]) }
+    }
+
+    @Test("LOG_FORMAT=json: every line of a real server's log is a JSON object with ts, level and message; no secret appears")
+    func jsonLogs() async throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "LOG_FORMAT": "json", "BCRYPT_COST": "4", "ADMIN_PASSWORD": "admin-password-secret-1"])
+        var request = URLRequest(url: server.baseURL.appendingPathComponent("api/v1/auth/register"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["username": "json-logger", "email": "json@example.com", "password": "password-secret-2"])
+        let (body, _) = try await URLSession.shared.data(for: request)
+        let key = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["api_key"] as? String)
+        _ = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("health"))
+        _ = try await server.stop()
+        let lines = server.stderr.finish().split(separator: "\n")
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String], "not JSON: \(line)")
+            #expect(object["level"] != nil && object["message"] != nil)
+            #expect(object["ts"].flatMap { try? Date($0, strategy: .iso8601) } != nil, "ts parses: \(object["ts"] ?? "")")
+        }
+        #expect(lines.contains { $0.contains("\"path\":\"/api/v1/auth/register\"") && $0.contains("\"status\":\"201\"") })
+        for secret in [key, "password-secret-2", "admin-password-secret-1"] {
+            #expect(!lines.contains { $0.contains(secret) })
+        }
+    }
+}
