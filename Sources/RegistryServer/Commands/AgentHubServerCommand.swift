@@ -20,7 +20,7 @@ struct AgentHubServerCommand: AsyncParsableCommand {
               agenthub-server migrate status
             """,
         version: AgentHubVersion.current,
-        subcommands: [Serve.self, Migrate.self, Sync.self, EnvDoc.self],
+        subcommands: [Serve.self, Migrate.self, Sync.self, DBCopy.self, Backup.self, EnvDoc.self],
         defaultSubcommand: Serve.self
     )
 }

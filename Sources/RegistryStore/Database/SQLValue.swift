@@ -27,8 +27,16 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 
 /// Formats and parses the text form of timestamps stored in SQLite.
 public enum SQLTimestamp {
+    /// Milliseconds, rounded: a time read back from PostgreSQL (microseconds, through a binary
+    /// `Date`) is written as the same millisecond it was stored with, not one below.
+    /// (The formatter truncates a binary fraction, so the milliseconds are counted as an integer.)
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = Date(timeIntervalSince1970: TimeInterval(fraction < 0 ? seconds - 1 : seconds))
+        let text = whole.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        let digits = String(fraction < 0 ? fraction + 1000 : fraction)
+        return text.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     public static func parse(_ text: String) -> Date? {
