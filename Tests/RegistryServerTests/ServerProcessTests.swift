@@ -203,6 +203,55 @@ struct ServerProcessTests {
         }
     }
 
+    @Test("PostgreSQL: two servers on different ports serve the same data, and a due source is synced by one of them once")
+    func twoServers() async throws {
+        guard TestDatabases.backends.contains(.postgres) else { return }
+        try await TestDatabases.withDatabaseURL(.postgres) { url in
+            let fixture = try GitFixture()
+            defer { fixture.remove() }
+            var files: [String: String] = [:]
+            for index in 0..<20 { files["skills/t\(index)/SKILL.md"] = "---\nname: t\(index)\ndescription: skill \(index)\n---\n" }
+            try fixture.repository("replicated", files: files)
+            let key = "two-servers-admin-key-0123456789abcdefgh"
+            let first = try TemporaryDirectory(), second = try TemporaryDirectory()
+            defer { first.remove(); second.remove() }
+            // One SECRET_KEY for both, as replicas share it; each has its own data folder.
+            let shared = ["SYNC_ALLOW_FILE_URLS": "true", "ADMIN_API_KEY": key, "AUTO_MIGRATE": "true", "SECRET_KEY": "replicas-share-this-secret-0123456789abcdef", "SYNC_ENABLED": "true", "SYNC_INTERVAL": "1"]
+            let a = try await ServerProcess.start(environment: Self.serverEnvironment(url, data: first.url, extra: shared))
+            let b = try await ServerProcess.start(environment: Self.serverEnvironment(url, data: second.url, extra: shared))
+            #expect(a.port != b.port)
+
+            // Registered on one, logged in and publishing on the other, read back on the first.
+            let registered = try await Self.call(a, "POST", "api/v1/auth/register", json: ["username": "replica-user", "email": "replica@example.com", "password": "password-123"])
+            #expect(registered.status == 201)
+            let token = try #require(registered.json["token"] as? String)
+            #expect(try await Self.call(b, "GET", "api/v1/users/me", headers: ["Authorization": "Bearer \(token)"]).status == 200, "a token from one replica works on the other")
+            let published = try await Self.call(b, "POST", "api/v1/assets/skill", json: ["files": ["SKILL.md": "---\nname: shared-skill\ndescription: d\nversion: 1.0.0\n---\n"]], headers: ["Authorization": "Bearer \(token)"])
+            #expect(published.status == 201)
+            #expect(try await Self.call(a, "GET", "api/v1/assets/skill/shared-skill").status == 200)
+
+            // Both schedulers look every second; the source is due once (its interval is an hour).
+            #expect(try await Self.call(a, "POST", "api/v1/admin/sync-sources", json: ["url": fixture.fileURL("replicated")], headers: ["X-API-Key": key]).status == 201)
+            var synced = false
+            for _ in 0..<100 where !synced {
+                let onB = try await Self.call(b, "GET", "api/v1/assets/skill/t19").status
+                let onA = try await Self.call(a, "GET", "api/v1/assets/skill/t0").status
+                synced = onA == 200 && onB == 200
+                if !synced { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(synced, "the scheduled sync ran and both servers see its assets")
+            try await Task.sleep(for: .seconds(3))
+            #expect(try await a.stop() == 0)
+            #expect(try await b.stop() == 0)
+            try await TestDatabases.withOpened(url) { (registry: RegistryDatabase, _: MigrationRunner) async throws in
+                let runs = try await registry.database.query("SELECT status, error FROM sync_runs", [])
+                let working = runs.filter { $0.optionalString("error")?.hasPrefix("skipped") != true }
+                #expect(working.count == 1, "one scheduled run did the work: \(runs.map { $0.values })")
+                #expect(try await registry.database.first("SELECT COUNT(*) AS n FROM asset_versions", [])?.int("n") == 21)
+            }
+        }
+    }
+
     @Test("bad configuration exits 2 with the variable's name")
     func badConfiguration() async throws {
         let result = try await runProduct("agenthub-server", ["serve"], environment: ["PORT": "not-a-port"])
