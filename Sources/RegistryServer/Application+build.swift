@@ -18,11 +18,13 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
 
     HealthController(registry: services.registry, migrations: services.migrations).addRoutes(to: router)
     if services.configuration.metricsEnabled { MetricsController(services: services).addRoutes(to: router) }
+    WebUIController(folder: WebUIController.locate(explicit: services.configuration.frontendDirectory)).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: services.authenticator))
     AuthController(services: services).addRoutes(to: api.group("auth"))
     UsersController(services: services).addRoutes(to: api.group("users"))
     AdminUsersController(services: services).addRoutes(to: api.group("admin"))
     AdminAssetsController(services: services).addRoutes(to: api.group("admin"))
+    AdminStatsController(services: services).addRoutes(to: api.group("admin"))
     SyncSourcesController(services: services).addRoutes(admin: api.group("admin"), api: api)
     WebhooksController(services: services).addRoutes(to: api.group("webhooks"))
     AssetsController(services: services).addRoutes(to: api.group("assets"))

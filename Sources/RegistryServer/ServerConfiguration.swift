@@ -44,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         .init(name: "GIT_CA_FILE", defaultValue: "(none)", meaning: "A PEM file of extra certificate authorities for HTTPS git servers (an internal CA); added to the system's bundle."),
         .init(name: "SYNC_TIMEOUT_SECONDS", defaultValue: "300", meaning: "Longest a clone or fetch of one sync source may take before the run is recorded as timed out."),
         .init(name: "SYNC_ALLOW_FILE_URLS", defaultValue: "false", meaning: "Whether sync sources may be `file://` paths on the server (for tests and local mirrors); remote sources are `https://`, `http://` or `git://`."),
+        .init(name: "FRONTEND_DIR", defaultValue: "(found automatically)", meaning: "Folder of the web UI (`index.html` and `ui/`); by default `./frontend-static`, then `share/agenthub/frontend-static` beside the binary, then the source tree."),
         .init(name: "LOG_LEVEL", defaultValue: "info", meaning: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`."),
         .init(name: "LOG_FORMAT", defaultValue: "text", meaning: "`text` (one readable line per event) or `json` (one JSON object per line: `ts`, `level`, `message`, `label`, `source` and the event's fields), both on standard error."),
         .init(name: "METRICS_ENABLED", defaultValue: "true", meaning: "Whether `GET /metrics` answers in the Prometheus text format (requests and latency by route, sync runs, assets by kind, database)."),
@@ -56,6 +57,7 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     public var autoMigrate: Bool
     public var migrationsDirectory: String?
+    public var frontendDirectory: String?
     public var secretKey: String?
     public var adminUsername: String
     public var adminEmail: String
@@ -118,6 +120,7 @@ public struct ServerConfiguration: Sendable {
         }
         autoMigrate = try flag("AUTO_MIGRATE", default: false)
         migrationsDirectory = value("MIGRATIONS_DIR")
+        frontendDirectory = value("FRONTEND_DIR")
         secretKey = value("SECRET_KEY")
         if let secretKey, secretKey.utf8.count < 32 {
             throw ConfigurationError("SECRET_KEY is too short (\(secretKey.utf8.count) characters): use at least 32 random characters, e.g. `openssl rand -hex 32`, or unset it to have one generated")

@@ -21,6 +21,7 @@ struct AssetsController {
         group.delete(":kind/:name/deprecation", use: undeprecate)
         group.post(":kind/:name/installs", use: recordInstall)
         group.get(":kind/:name/download", use: downloadLatest)
+        group.get(":kind/:name/diagnostics", use: diagnostics)
         group.get(":kind/:name/versions/:version", use: version)
         group.get(":kind/:name/versions/:version/download", use: download)
         group.post(":kind/:name/versions/:version/yank", use: yank)
@@ -49,6 +50,24 @@ struct AssetsController {
     @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
         let asset = try await visibleAsset(context)
         return try await packageResponse(asset, try await storedVersion(asset, context), request: request)
+    }
+
+    /// For the owner and admins: the warnings of the latest version and the sync diagnostics about
+    /// the asset, newest first.
+    @Sendable func diagnostics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let asset = try await ownedAsset(context)
+        let latest = try await services.registry.assets.versions(assetId: asset.id).first
+        let entries = try await services.registry.sync.diagnostics(assetId: asset.id, kind: asset.kind, name: asset.name)
+        return try APIJSON.response(JSONValue.object([
+            "warnings": .array((latest?.warnings ?? []).map(JSONValue.string)),
+            "version": latest.map { .string($0.version) } ?? .null,
+            "sync": .array(entries.map { entry in
+                .object([
+                    "run_id": .number(Double(entry.runId)), "path": .string(entry.path), "severity": .string(entry.severity),
+                    "message": .string(entry.message), "created_at": AgentHubResponses.date(entry.createdAt),
+                ])
+            }),
+        ]))
     }
 
     /// The highest version that is not yanked.

@@ -33,6 +33,15 @@ enum OpenAPISchemas {
     static let named: [String: JSONValue] = [
         "Error": object(["detail": string], required: ["detail"]),
         "Status": object(["status": string], required: ["status"]),
+        "AdminStats": object([
+            "users": integer, "admins": integer, "assets": object(["skill": integer, "agent": integer, "tool": integer]), "versions": integer, "installs_total": integer,
+            "installs_by_day": array(object(["day": string, "count": integer], required: ["day", "count"])),
+            "sync": object(["sources": integer, "enabled": integer, "by_last_status": .object(["type": .string("object"), "additionalProperties": integer]), "failing": array(object(["id": integer, "name": string, "status": string, "error": nullableString, "finished_at": .object(["type": .array([.string("string"), .string("null")])])]))]),
+        ], required: ["users", "admins", "assets", "versions", "installs_total", "installs_by_day", "sync"]),
+        "AssetDiagnostics": object([
+            "warnings": stringArray, "version": nullableString,
+            "sync": array(object(["run_id": integer, "path": string, "severity": enumeration(["info", "warning", "error"]), "message": string, "created_at": dateTime], required: ["run_id", "path", "severity", "message", "created_at"])),
+        ], required: ["warnings", "version", "sync"]),
         "User": object(["id": integer, "username": string, "display_name": nullableString, "email": string, "role": enumeration(["user", "admin"]), "is_active": boolean, "created_at": dateTime], required: ["id", "username", "email", "role", "created_at"]),
         "AuthResponse": object(["user": ref("User"), "api_key": nullableString, "token": string, "message": string], required: ["user", "token", "message"]),
         "APIKeyResponse": object(["api_key": string, "message": string], required: ["api_key"]),

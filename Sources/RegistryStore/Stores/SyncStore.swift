@@ -142,6 +142,18 @@ public struct SyncStore: Sendable {
         ).map(SyncDiagnostic.init(row:))
     }
 
+    /// The newest diagnostics about one asset (matched by id, or by kind and name for ones that
+    /// never became an asset), newest first.
+    public func diagnostics(assetId: Int64, kind: AssetKind, name: String, limit: Int = 100) async throws -> [SyncDiagnostic] {
+        try await db.query(
+            """
+            SELECT id, run_id, asset_id, asset_kind, asset_name, path, severity, message, created_at FROM sync_diagnostics
+            WHERE asset_id = ? OR (asset_id IS NULL AND asset_kind = ? AND asset_name = ?) ORDER BY id DESC LIMIT ?
+            """,
+            .int(assetId), .text(kind.rawValue), .text(name), .int(Int64(limit))
+        ).map(SyncDiagnostic.init(row:))
+    }
+
     /// Active assets this source brought in, for marking the ones gone upstream.
     public func syncedAssets(sourceId: Int64) async throws -> [(id: Int64, kind: AssetKind, name: String)] {
         try await db.query("SELECT id, kind, name FROM assets WHERE sync_source_id = ? AND status = 'active'", .int(sourceId)).compactMap { row in
