@@ -51,6 +51,26 @@ if [ $# -eq 0 ]; then
     done
 fi
 
+# Other suites with their own runner; each ends with "NAME tests: N passed, M failed".
+extra_passed=0
+extra_failed=0
+run_suite() { # run_suite LABEL SCRIPT
+    local label="$1" script="$2" log="$WORK/$(basename "$2").log"
+    echo "==> $label"
+    if AGENTHUB_SERVER_BINARY="$(swift build --show-bin-path)/agenthub-server" "$script" > "$log" 2>&1; then :; else status=1; fi
+    grep -E '^(FAILED|ERROR)|tests: [0-9]+ passed' "$log" | tail -20 || true
+    local line p f
+    line=$(grep -E 'tests: [0-9]+ passed' "$log" | tail -1 || true)
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    if [ -z "$line" ]; then tail -30 "$log"; f=1; status=1; fi
+    extra_passed=$((extra_passed + p))
+    extra_failed=$((extra_failed + f))
+}
+if [ $# -eq 0 ]; then
+    run_suite "deployment files (compose, image, Kubernetes)" scripts/validate-deploy.sh
+fi
+
 sqlite_runs=$(grep -c '^sqlite ' "$AGENTHUB_TEST_REPORT" || true)
 postgres_runs=$(grep -c '^postgres ' "$AGENTHUB_TEST_REPORT" || true)
 echo "==> database-backed test runs: SQLite ${sqlite_runs}, PostgreSQL ${postgres_runs}"
@@ -59,8 +79,8 @@ if [ "$status" -eq 0 ] && { [ "$sqlite_runs" -eq 0 ] || [ "$postgres_runs" -eq 0
     status=1
 fi
 # One closing line for people and CI: tests (a parameterised test counts once) passed and failed.
-passed=$(( $(grep -cE '^✔ Test "' "$WORK/test.log" || true) + e2e_passed ))
-failed=$(( $(grep -E '^✘ Test "' "$WORK/test.log" | grep -c 'failed after' || true) + e2e_failed ))
+passed=$(( $(grep -cE '^✔ Test "' "$WORK/test.log" || true) + e2e_passed + extra_passed ))
+failed=$(( $(grep -E '^✘ Test "' "$WORK/test.log" | grep -c 'failed after' || true) + e2e_failed + extra_failed ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "Tests: ${passed} passed, ${failed} failed"
 exit "$status"

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import RegistryStore
 
 /// The web UI: `frontend-static/index.html` at `/` and the files of `frontend-static/ui/` at
 /// `/ui/NAME` (HTML, CSS, JavaScript modules, images; flat names only). Files are read from disk
@@ -16,7 +17,7 @@ struct WebUIController {
     static func locate(explicit: String?) -> URL? {
         let manager = FileManager.default
         if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let executable = MigrationDirectory.executableFolder
         let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [
             URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent("frontend-static"),

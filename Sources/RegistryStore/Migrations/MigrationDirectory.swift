@@ -10,6 +10,15 @@ public enum MigrationDirectory {
 
     /// Finds the folder: `MIGRATIONS_DIR` when given, else the working directory, the executable's
     /// `share/agenthub` folder, and last the source tree this binary was built from.
+    /// The folder of the running binary: `/proc/self/exe` (argv[0] is only a name when the binary
+    /// was found on PATH), else argv[0].
+    public static var executableFolder: URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path).deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
     public static func locate(explicit: String? = nil) throws -> URL {
         let fileManager = FileManager.default
         if let explicit, !explicit.isEmpty {
@@ -20,7 +29,7 @@ public enum MigrationDirectory {
             return url
         }
         var candidates = [URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent(folderName)]
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let executable = Self.executableFolder
         candidates.append(executable.appendingPathComponent("../share/agenthub/\(folderName)").standardizedFileURL)
         candidates.append(executable.appendingPathComponent(folderName))
         // Sources/RegistryStore/Migrations/MigrationDirectory.swift -> the package root
