@@ -69,6 +69,7 @@ run_suite() { # run_suite LABEL SCRIPT
 }
 if [ $# -eq 0 ]; then
     run_suite "deployment files (compose, image, Kubernetes)" scripts/validate-deploy.sh
+    run_suite "API fuzzing (schemathesis on SQLite and PostgreSQL)" scripts/fuzz-api.sh
 fi
 
 sqlite_runs=$(grep -c '^sqlite ' "$AGENTHUB_TEST_REPORT" || true)
