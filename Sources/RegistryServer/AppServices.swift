@@ -43,7 +43,7 @@ struct AppServices: Sendable {
             let publisher = PublishService(registry: registry, limits: configuration.packageLimits)
             let sealer = CredentialSealer(secret: secret)
             let metrics = ServerMetrics()
-            return AppServices(
+            let services = AppServices(
                 configuration: configuration,
                 registry: registry,
                 migrations: migrations,
@@ -69,6 +69,9 @@ struct AppServices: Sendable {
                 metrics: metrics,
                 logger: logger
             )
+            // Runs a crash or kill left "running" are recorded as interrupted; their sources sync again.
+            try await services.syncService.recoverInterrupted()
+            return services
         } catch {
             await registry.database.close()
             throw error

@@ -17,7 +17,7 @@ public struct RegistryDatabase: Sendable {
     public var assets: AssetStore { AssetStore(database) }
     public var sync: SyncStore { SyncStore(database) }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (Stores) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Stores) async throws -> T) async throws -> T {
         try await database.transaction { executor in
             try await body(Stores(executor))
         }

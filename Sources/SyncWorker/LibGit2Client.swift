@@ -33,18 +33,26 @@ public struct LibGit2Client: GitClient {
                 options.prune = GIT_FETCH_PRUNE
                 try LibGit2.check(git_remote_fetch(remote, nil, &options, "agenthub sync"), "fetching \(LibGit2.redact(url))")
             } else {
+                // Cloned beside the final place and renamed into it when complete: a clone cut
+                // short (a crash, a kill, a timeout) never looks like a repository afterwards.
+                let partial = repositoryPath + ".partial"
+                try? FileManager.default.removeItem(atPath: partial)
                 try? FileManager.default.removeItem(atPath: repositoryPath)
                 try FileManager.default.createDirectory(atPath: (repositoryPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 var options = git_clone_options()
                 try LibGit2.check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "preparing the clone")
                 options.bare = 1
                 LibGit2.install(&options.fetch_opts.callbacks, payload: payload.toOpaque())
-                let result = git_clone(&repository, url, repositoryPath, &options)
+                let result = git_clone(&repository, url, partial, &options)
                 if result != 0 {
                     let error = LibGit2.error(result, "cloning \(LibGit2.redact(url))")
-                    try? FileManager.default.removeItem(atPath: repositoryPath)
+                    try? FileManager.default.removeItem(atPath: partial)
                     throw error
                 }
+                git_repository_free(repository)
+                repository = nil
+                try FileManager.default.moveItem(atPath: partial, toPath: repositoryPath)
+                try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
             }
             return try LibGit2.resolve(repository, branch: branch)
         }

@@ -56,6 +56,26 @@ public struct SyncService: Sendable {
         return try await registry.sync.startRun(sourceId: sourceId, trigger: trigger)
     }
 
+    /// Records runs that a stopped or crashed worker left "running" as interrupted and frees their
+    /// sources (see `SyncStore.recoverInterrupted`). A lease is the worker's if it is this process;
+    /// it is gone when it was taken on this host by a process that no longer exists, or by an
+    /// earlier process with this one's id (a restarted container is often pid 1 again).
+    @discardableResult
+    public func recoverInterrupted() async throws -> Int {
+        let host = ProcessInfo.processInfo.hostName, me = workerId
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let marked = try await registry.sync.recoverInterrupted(isGone: { owner in
+            guard owner != me else { return false }
+            let parts = owner.split(separator: "-")
+            guard parts.count >= 3, let ownerPid = Int32(parts[parts.count - 2]) else { return false }
+            let ownerHost = parts.dropLast(2).joined(separator: "-")
+            guard ownerHost == host else { return false }
+            return ownerPid == pid || (kill(ownerPid, 0) != 0 && errno == ESRCH)
+        })
+        if marked > 0 { logger.warning("sync runs interrupted by a stop were recorded as failed", metadata: ["runs": "\(marked)"]) }
+        return marked
+    }
+
     /// Runs a sync now and returns the finished run.
     public func run(sourceId: Int64, trigger: String) async throws -> SyncRun {
         try await perform(try await begin(sourceId: sourceId, trigger: trigger))

@@ -105,31 +105,6 @@ struct GitClientTests {
     }
 }
 
-/// Accepts TCP connections and never answers.
-final class SilentServer: @unchecked Sendable {
-    // @unchecked: the descriptor is set once in init and closed once in stop.
-    let port: Int
-    private var descriptor: Int32
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard ok, listen(descriptor, 16) == 0 else { throw ProcessFailure("cannot listen") }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func stop() {
-        if descriptor >= 0 { close(descriptor); descriptor = -1 }
-    }
-}
-
 @Suite("libgit2 client over SSH")
 struct GitSSHTests {
     @Test("ssh:// with an ed25519 key and a pinned host key; a wrong fingerprint or key is refused")

@@ -29,6 +29,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIJSON.errorResponse(status: error.status, detail: detail, headers: error.headers)
         } catch let error as DecodingError {
             return APIJSON.errorResponse(status: .unprocessableContent, detail: APIJSON.describe(error))
+        } catch let error where Self.isDiskFull(error) {
+            context.logger.critical("out of disk space", metadata: ["error": "\(error)"])
+            return APIJSON.errorResponse(status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), detail: "the server is out of disk space, so nothing was stored; try again after an administrator has freed space")
         } catch let error as DatabaseError {
             if case .unavailable = error {
                 context.logger.error("database unavailable", metadata: ["error": "\(error)"])
@@ -40,6 +43,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return APIJSON.errorResponse(status: .internalServerError, detail: "internal server error (request \(requestId(context)))")
         }
+    }
+
+    /// SQLite's SQLITE_FULL, PostgreSQL's "could not extend file … No space left", or ENOSPC from a file write.
+    static func isDiskFull(_ error: any Error) -> Bool {
+        let text = String(describing: error).lowercased()
+        return text.contains("database or disk is full") || text.contains("no space left on device") || text.contains("disk full")
     }
 
     private func requestId(_ context: Context) -> String {

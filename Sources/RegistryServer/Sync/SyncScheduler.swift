@@ -14,6 +14,7 @@ struct SyncScheduler: Service {
         logger.info("sync scheduler started", metadata: ["every": "\(period)"])
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
+                try await sync.recoverInterrupted()
                 for run in try await sync.runDue() {
                     logger.info("scheduled sync", metadata: ["source": "\(run.sourceId)", "run": "\(run.id)", "status": "\(run.status)"])
                 }

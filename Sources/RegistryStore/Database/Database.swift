@@ -40,7 +40,7 @@ extension DatabaseExecutor {
 public protocol Database: DatabaseExecutor {
     /// Runs `body` in one transaction on one connection: committed when it returns,
     /// rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T
     /// Checks that the database answers.
     func ping() async throws
     /// Closes every connection. The database must not be used afterwards.

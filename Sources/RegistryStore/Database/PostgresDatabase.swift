@@ -48,17 +48,51 @@ public final class PostgresDatabase: Database {
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [DatabaseRow] {
         let query = try Self.makeQuery(sql, binds)
+        let logger = logger
         do {
-            let rows = try await client.query(query, logger: logger)
-            return try await Self.collect(rows)
+            return try await withPooledConnection { connection in
+                try await Self.collect(try await connection.query(query, logger: logger))
+            }
+        } catch let error as DatabaseError {
+            throw error
         } catch {
             throw Self.translate(error)
         }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T {
+    /// How long a request waits for a pooled connection before it is answered "unavailable"
+    /// (a 503): while PostgreSQL restarts, the pool keeps reconnecting, and nobody should hang.
+    static let acquireTimeout: Duration = .seconds(10)
+
+    /// Runs `body` on a pooled connection, giving up (and making sure `body` never runs) when no
+    /// connection came within `acquireTimeout`. Once `body` has started it runs to its end.
+    private func withPooledConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let gate = AcquireGate()
+        let client = client
+        let work = Task {
+            try await client.withConnection { connection in
+                guard gate.enter() else { throw DatabaseError.unavailable("gave up waiting for a connection") }
+                return try await body(connection)
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let once = ResumeOnce(continuation)
+            Task {
+                do { once.resume(.success(try await work.value)) } catch { once.resume(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: Self.acquireTimeout)
+                if gate.abandonIfWaiting() {
+                    once.resume(.failure(DatabaseError.unavailable("no PostgreSQL connection within \(Self.acquireTimeout)")))
+                }
+            }
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in
+            let logger = logger
+            return try await withPooledConnection { connection in
                 let executor = PostgresConnectionExecutor(connection: connection, logger: logger)
                 try await executor.execute("BEGIN")
                 do {
@@ -191,6 +225,47 @@ public final class PostgresDatabase: Database {
         default:
             return DatabaseError.backend("PostgreSQL \(state): \(info[.message] ?? "")")
         }
+    }
+}
+
+/// Whether a request for a connection is still waiting, got one, or was given up.
+final class AcquireGate: @unchecked Sendable {
+    private enum State { case waiting, entered, abandoned }
+    private let lock = NSLock()
+    private var state = State.waiting
+
+    /// True when the caller may use the connection (it was not given up).
+    func enter() -> Bool {
+        lock.withLock {
+            guard state == .waiting else { return false }
+            state = .entered
+            return true
+        }
+    }
+
+    /// True when the request was still waiting and is now given up.
+    func abandonIfWaiting() -> Bool {
+        lock.withLock {
+            guard state == .waiting else { return false }
+            state = .abandoned
+            return true
+        }
+    }
+}
+
+/// Resumes a continuation once, whoever comes first.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+
+    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = continuation }
+
+    func resume(_ result: Result<T, any Error>) {
+        let continuation = lock.withLock { () -> CheckedContinuation<T, any Error>? in
+            defer { self.continuation = nil }
+            return self.continuation
+        }
+        continuation?.resume(with: result)
     }
 }
 

@@ -81,7 +81,7 @@ public final class SQLiteDatabase: Database {
         }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> T) async throws -> T {
         try await writerLock.withLock {
             let executor = SQLiteConnectionExecutor(connection: writer)
             _ = try await Self.run("BEGIN IMMEDIATE", [], on: writer)

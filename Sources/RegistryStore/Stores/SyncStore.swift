@@ -88,6 +88,28 @@ public struct SyncStore: Sendable {
         )
     }
 
+    /// Leases held by workers that are gone (`isGone(owner)`) or that expired are released, and
+    /// runs still "running" on a source nobody holds are recorded as interrupted, so that the
+    /// source is synced again when it is due. Returns the runs marked.
+    public func recoverInterrupted(isGone: (String) -> Bool, now: Date = Date()) async throws -> Int {
+        for row in try await db.query("SELECT id, lease_owner, lease_expires_at FROM sync_sources WHERE lease_owner IS NOT NULL", []) {
+            let owner = try row.string("lease_owner")
+            let expired = row.optionalDate("lease_expires_at").map { $0 < now } ?? true
+            if expired || isGone(owner) {
+                try await db.execute("UPDATE sync_sources SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?", .int(try row.int("id")), .text(owner))
+            }
+        }
+        return try await db.query(
+            """
+            UPDATE sync_runs SET status = 'failed', finished_at = ?,
+                error = 'interrupted: the worker stopped during the run (a restart or a crash); the source is synced again when due'
+            WHERE status = 'running' AND started_at < ? AND source_id IN (SELECT id FROM sync_sources WHERE lease_owner IS NULL)
+            RETURNING id
+            """,
+            .date(now), .date(now.addingTimeInterval(-2))
+        ).count
+    }
+
     // MARK: - Runs
 
     public func startRun(sourceId: Int64, trigger: String, at now: Date = Date()) async throws -> SyncRun {
