@@ -54,7 +54,7 @@ run_backend() { # run_backend NAME DATABASE_URL
     data="$WORK/data-$name"
     mkdir -p "$data"
     DATA_DIR="$data" DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" AUTO_MIGRATE=true BCRYPT_COST=4 \
-        ADMIN_PASSWORD=fuzz-admin-password-1 ADMIN_API_KEY="$ADMIN_KEY" SYNC_ALLOW_FILE_URLS=true LOGIN_RATE_LIMIT=100000 \
+        ADMIN_PASSWORD=fuzz-admin-password-1 ADMIN_API_KEY="$ADMIN_KEY" SYNC_ALLOW_FILE_URLS=true LOGIN_RATE_LIMIT=100000 REGISTER_RATE_LIMIT=100000 PUBLISH_RATE_LIMIT=100000 \
         LOG_LEVEL=error "$SERVER" serve > "$WORK/server-$name.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done

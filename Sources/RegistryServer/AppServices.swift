@@ -15,6 +15,7 @@ struct AppServices: Sendable {
     let tokens: TokenService
     let authenticator: Authenticator
     let loginLimiter: RateLimiter
+    let registerLimiter: RateLimiter
     let publisher: PublishService
     let sealer: CredentialSealer
     let syncService: SyncService
@@ -40,7 +41,7 @@ struct AppServices: Sendable {
             if let caFile = configuration.gitCAFile {
                 try installCertificateAuthorities(caFile, dataDirectory: configuration.dataDirectory)
             }
-            let publisher = PublishService(registry: registry, limits: configuration.packageLimits)
+            let publisher = PublishService(registry: registry, limits: configuration.packageLimits, rateLimiter: RateLimiter(limit: configuration.publishRateLimit, window: configuration.publishRateWindow))
             let sealer = CredentialSealer(secret: secret)
             let metrics = ServerMetrics()
             let services = AppServices(
@@ -52,6 +53,7 @@ struct AppServices: Sendable {
                 tokens: tokens,
                 authenticator: Authenticator(registry: registry, apiKeys: apiKeys, tokens: tokens, adminAPIKey: configuration.adminAPIKey, adminUsername: configuration.adminUsername),
                 loginLimiter: RateLimiter(limit: configuration.loginRateLimit, window: configuration.loginRateWindow),
+                registerLimiter: RateLimiter(limit: configuration.registerRateLimit, window: configuration.registerRateWindow),
                 publisher: publisher,
                 sealer: sealer,
                 syncService: SyncService(

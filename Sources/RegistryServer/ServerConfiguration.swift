@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
         .init(name: "API_KEY_CACHE_TTL_SECONDS", defaultValue: "300", meaning: "How long a verified API key is remembered."),
         .init(name: "LOGIN_RATE_LIMIT", defaultValue: "10", meaning: "Login attempts allowed per client address and per account within the window; more get 429."),
         .init(name: "LOGIN_RATE_WINDOW_SECONDS", defaultValue: "60", meaning: "The window of `LOGIN_RATE_LIMIT`."),
+        .init(name: "REGISTER_RATE_LIMIT", defaultValue: "20", meaning: "Accounts one client address may create (`/auth/register`, the AgentHub client's sign-up) per `REGISTER_RATE_WINDOW_SECONDS`; more get 429."),
+        .init(name: "REGISTER_RATE_WINDOW_SECONDS", defaultValue: "3600", meaning: "The window of `REGISTER_RATE_LIMIT`."),
+        .init(name: "PUBLISH_RATE_LIMIT", defaultValue: "120", meaning: "Versions one user (admins excepted) may publish per `PUBLISH_RATE_WINDOW_SECONDS`; more get 429. Sync is not limited."),
+        .init(name: "PUBLISH_RATE_WINDOW_SECONDS", defaultValue: "60", meaning: "The window of `PUBLISH_RATE_LIMIT`."),
         .init(name: "MAX_BODY_BYTES", defaultValue: "33554432", meaning: "Largest request body accepted (32 MiB); larger ones get 413."),
         .init(name: "MAX_PACKAGE_FILES", defaultValue: "1000", meaning: "Most files one published version may have."),
         .init(name: "MAX_FILE_BYTES", defaultValue: "5242880", meaning: "Largest single file in a package (5 MiB)."),
@@ -71,6 +75,10 @@ public struct ServerConfiguration: Sendable {
     public var loginRateLimit: Int
     public var loginRateWindow: Duration
     public var maxBodyBytes: Int
+    public var registerRateLimit: Int
+    public var registerRateWindow: Duration
+    public var publishRateLimit: Int
+    public var publishRateWindow: Duration
     public var packageLimits: PackageLimits
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
@@ -139,6 +147,10 @@ public struct ServerConfiguration: Sendable {
         apiKeyCacheTTL = .seconds(try integer("API_KEY_CACHE_TTL_SECONDS", default: 300, range: 0...86_400))
         loginRateLimit = try integer("LOGIN_RATE_LIMIT", default: 10, range: 1...1_000_000)
         loginRateWindow = .seconds(try integer("LOGIN_RATE_WINDOW_SECONDS", default: 60, range: 1...86_400))
+        registerRateLimit = try integer("REGISTER_RATE_LIMIT", default: 20, range: 1...10_000_000)
+        registerRateWindow = .seconds(try integer("REGISTER_RATE_WINDOW_SECONDS", default: 3600, range: 1...86_400))
+        publishRateLimit = try integer("PUBLISH_RATE_LIMIT", default: 120, range: 1...10_000_000)
+        publishRateWindow = .seconds(try integer("PUBLISH_RATE_WINDOW_SECONDS", default: 60, range: 1...86_400))
         maxBodyBytes = try integer("MAX_BODY_BYTES", default: 32 * 1024 * 1024, range: 1024...(1 << 34))
         packageLimits = PackageLimits(
             maxFiles: try integer("MAX_PACKAGE_FILES", default: 1000, range: 1...100_000),

@@ -18,6 +18,7 @@ struct AuthController {
         guard services.configuration.registrationEnabled else {
             throw APIError.forbidden("registration is closed on this registry; ask an administrator for an account")
         }
+        try limitRegistrations(context)
         var body = try await APIJSON.decode(RegisterRequest.self, from: request, limit: services.configuration.maxBodyBytes)
         body.username = body.username.trimmingCharacters(in: .whitespaces)
         body.email = body.email.trimmingCharacters(in: .whitespaces)
@@ -78,6 +79,14 @@ struct AuthController {
         return AuthResponse(user: UserResponse(user), apiKey: nil, token: token, message: "Login successful")
     }
 
+    /// Accounts per client address (`REGISTER_RATE_LIMIT`): 429 with `Retry-After` beyond it.
+    private func limitRegistrations(_ context: AppRequestContext) throws {
+        if let wait = services.registerLimiter.attempt(["client:\(context.clientAddress ?? "unknown")"]) {
+            let seconds = max(1, Int(wait.components.seconds) + 1)
+            throw APIError(.tooManyRequests, "too many new accounts from this address; try again in \(seconds) seconds", headers: [.retryAfter: String(seconds)])
+        }
+    }
+
     /// AgentHub's `POST /auth/api-key`: with credentials, a new key for the caller; without, the
     /// old client's password-less sign-up `{username, email}` (never a key for an existing account).
     @Sendable func legacyAPIKey(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<APIKeyResponse> {
@@ -95,6 +104,7 @@ struct AuthController {
         guard services.configuration.registrationEnabled else {
             throw APIError.unauthorized("authentication required: registration is closed, so log in or send an API key")
         }
+        try limitRegistrations(context)
         var body = try await APIJSON.decode(LegacyAPIKeyRequest.self, from: request, limit: services.configuration.maxBodyBytes)
         body.username = body.username.trimmingCharacters(in: .whitespaces)
         body.email = body.email.trimmingCharacters(in: .whitespaces)

@@ -9,6 +9,7 @@ import Shared
 struct PublishService: Sendable {
     let registry: RegistryDatabase
     let limits: PackageLimits
+    var rateLimiter: RateLimiter? = nil
 
     struct Outcome: Sendable {
         let asset: Asset
@@ -23,6 +24,11 @@ struct PublishService: Sendable {
     /// of another source or another owner is refused, never taken over.
     func publish(kind: AssetKind, package: AssetPackage, source: VersionSource = .upload, expectedName: String? = nil,
                  publisher: Identity, context: AppRequestContext?, syncSourceId: Int64? = nil) async throws -> Outcome {
+        // People publishing through the API are limited per user; admins and sync are not.
+        if syncSourceId == nil, !publisher.isAdmin, let rateLimiter, let wait = rateLimiter.attempt(["user:\(publisher.user.id)"]) {
+            let seconds = max(1, Int(wait.components.seconds) + 1)
+            throw APIError(.tooManyRequests, "too many publishes; try again in \(seconds) seconds", headers: [.retryAfter: String(seconds)])
+        }
         let limits = self.limits
         let (prepared, readmeHTML) = try await BlockingWork.run {
             let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)

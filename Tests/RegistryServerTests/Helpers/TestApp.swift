@@ -28,6 +28,8 @@ struct TestApp {
             "ADMIN_API_KEY": adminAPIKey,
             "SECRET_KEY": secret,
             "LOGIN_RATE_LIMIT": "1000",
+            "REGISTER_RATE_LIMIT": "100000",
+            "PUBLISH_RATE_LIMIT": "100000",
             "AUTO_MIGRATE": "true",
             "LOG_LEVEL": "critical",
         ]
