@@ -92,7 +92,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
-            resources: [.copy("Resources/git_http_server.py"), .copy("Resources/api_pages_server.py"), .copy("Resources/hostile_registry_server.py")]
+            resources: [.copy("Resources/git_http_server.py"), .copy("Resources/api_pages_server.py"), .copy("Resources/hostile_registry_server.py"), .copy("Resources/hostile_corpus.py")]
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "TestSupport"]),

@@ -260,6 +260,113 @@ struct ReliabilityTests {
     }
 }
 
+@Suite("Reliability: hostile packages against a real server")
+struct HostileCorpusTests {
+    @Test("every package of the hostile corpus is refused with a clear 4xx, nothing is stored, and the server's memory stays bounded", arguments: TestDatabases.backends)
+    func corpus(backend: TestBackend) async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let cases = try await HostileCorpus.write(to: folder.url)
+        #expect(cases.count >= 14)
+        try await TestDatabases.withDatabaseURL(backend) { url in
+            let data = try TemporaryDirectory()
+            defer { data.remove() }
+            let server = try await ServerProcess.start(environment: ReliabilityTests.environment(url, data: data.url))
+            let (_, registered) = try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/auth/register", body: ReliabilityTests.json(["username": "attacker", "email": "attack@example.com", "password": "password-123"]))
+            let key = try #require(registered["api_key"] as? String)
+            // Warm up with one good publish, then take the baseline.
+            #expect(try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/assets/skill", body: try ReliabilityTests.archive("warm-up", version: "1.0.0", bytes: 1000), contentType: "application/gzip", key: key).0 == 201)
+            let baseline = server.memory.resident
+            for item in cases {
+                let body = try Data(contentsOf: folder.url.appendingPathComponent(item.file))
+                for _ in 0..<3 {
+                    let (status, answer) = try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/assets/skill", body: body, contentType: "application/gzip", key: key)
+                    #expect((400..<500).contains(status), "\(item.name): \(status) \(answer)")
+                    #expect((answer["detail"] as? String)?.contains(item.fragment) == true, "\(item.name): \(answer)")
+                }
+            }
+            #expect(try await ReliabilityTests.call(server.baseURL, "GET", "api/v1/assets/skill/hostile").0 == 404, "nothing of the corpus was stored")
+            let peak = server.memory.peak
+            print("hostile corpus on \(backend): \(cases.count) packages x 3, resident before \(baseline >> 20) MB, peak \(peak >> 20) MB")
+            #expect(peak - baseline < 200 << 20, "peak \(peak >> 20) MB over a baseline of \(baseline >> 20) MB")
+            #expect(try await ReliabilityTests.call(server.baseURL, "GET", "health").0 == 200)
+            _ = try await server.stop()
+            #expect(try await ReliabilityTests.checkConsistent(url) == 1)
+        }
+    }
+}
+
+@Suite("Reliability: concurrency over real HTTP")
+struct ConcurrencyTests {
+    @Test("50 clients publish versions of one asset at once, while 10 more ask for the next patch: no 500, every acknowledged version stored exactly once", arguments: TestDatabases.backends)
+    func publishers(backend: TestBackend) async throws {
+        try await TestDatabases.withDatabaseURL(backend) { url in
+            let data = try TemporaryDirectory()
+            defer { data.remove() }
+            let server = try await ServerProcess.start(environment: ReliabilityTests.environment(url, data: data.url, extra: ["PUBLISH_RATE_LIMIT": "100000"]))
+            let (_, registered) = try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/auth/register", body: ReliabilityTests.json(["username": "publisher", "email": "pub@example.com", "password": "password-123"]))
+            let key = try #require(registered["api_key"] as? String)
+            let numbered = try (0..<50).map { try ReliabilityTests.archive("contended", version: "1.0.\($0)", bytes: 2000) }
+            let unnumbered = try (0..<10).map { index -> Data in
+                let files = [PackageFile(path: "SKILL.md", text: "---\nname: contended\ndescription: Crash test\n---\nUnnumbered \(index)\n")]
+                return Data(try PackageArchive.pack(try AssetPackage(files: files, limits: .default)))
+            }
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                for archive in numbered + unnumbered {
+                    group.addTask { (try? await ReliabilityTests.call(server.baseURL, "POST", "api/v1/assets/skill", body: archive, contentType: "application/gzip", key: key).0) ?? -1 }
+                }
+                return await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            // An unnumbered publish takes the patch after the latest at that moment; when a numbered
+            // one claims that number with other contents at the same time, one of them gets 409.
+            #expect(statuses.allSatisfy { $0 == 201 || $0 == 409 }, "\(statuses.sorted())")
+            let accepted = statuses.filter { $0 == 201 }.count
+            #expect(accepted >= 50, "\(statuses.sorted())")
+            let (_, detail) = try await ReliabilityTests.call(server.baseURL, "GET", "api/v1/assets/skill/contended")
+            let versions = (detail["versions"] as? [[String: Any]])?.compactMap { $0["version"] as? String } ?? []
+            #expect(versions.count == accepted && Set(versions).count == accepted, "every acknowledged version stored once: \(versions)")
+            let latest = (detail["asset"] as? [String: Any])?["latest_version"] as? String
+            #expect(latest == versions.compactMap(SemanticVersion.init).max()?.description)
+            _ = try await server.stop()
+            #expect(try await ReliabilityTests.checkConsistent(url) == accepted)
+        }
+    }
+
+    @Test("50 users install while an admin deletes the asset: no 500, and the count equals the installs that were answered 204", arguments: TestDatabases.backends)
+    func installsRaceDelete(backend: TestBackend) async throws {
+        try await TestDatabases.withDatabaseURL(backend) { url in
+            let data = try TemporaryDirectory()
+            defer { data.remove() }
+            let server = try await ServerProcess.start(environment: ReliabilityTests.environment(url, data: data.url, extra: ["REGISTER_RATE_LIMIT": "100000"]))
+            var keys: [String] = []
+            for index in 0..<50 {
+                let (_, registered) = try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/auth/register", body: ReliabilityTests.json(["username": "installer-\(index)", "email": "installer\(index)@example.com", "password": "password-123"]))
+                keys.append(try #require(registered["api_key"] as? String))
+            }
+            #expect(try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/assets/skill", body: try ReliabilityTests.archive("popular", version: "1.0.0", bytes: 1000), contentType: "application/gzip", key: keys[0]).0 == 201)
+            let results = await withTaskGroup(of: Int.self) { group in
+                for (index, key) in keys.enumerated() {
+                    group.addTask {
+                        if index == 25 { _ = try? await ReliabilityTests.call(server.baseURL, "DELETE", "api/v1/assets/skill/popular", key: ReliabilityTests.adminKey) }
+                        return (try? await ReliabilityTests.call(server.baseURL, "POST", "api/v1/assets/skill/popular/installs", body: ReliabilityTests.json(["agent_type": "claude"]), key: key).0) ?? -1
+                    }
+                }
+                return await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0 == 204 || $0 == 404 }, "\(results.sorted())")
+            #expect(try await ReliabilityTests.call(server.baseURL, "POST", "api/v1/assets/skill/popular/restore", key: ReliabilityTests.adminKey).0 == 200)
+            let (_, detail) = try await ReliabilityTests.call(server.baseURL, "GET", "api/v1/assets/skill/popular")
+            let installs = (detail["asset"] as? [String: Any])?["installs"] as? Int
+            #expect(installs == results.filter { $0 == 204 }.count, "\(installs ?? -1) counted, \(results.filter { $0 == 204 }.count) answered 204")
+            _ = try await server.stop()
+            let events = try await TestDatabases.withOpened(url) { registry, _ in
+                try await registry.database.first("SELECT COUNT(*) AS n FROM install_events", [])?.int("n")
+            }
+            #expect(events.map(Int.init) == installs)
+        }
+    }
+}
+
 /// A flag one task sets and another reads.
 final class ManagedAtomicFlag: @unchecked Sendable {
     private let lock = NSLock()

@@ -72,3 +72,21 @@ public final class PrivatePostgres: Sendable {
             : try await runProduct("/bin/bash", ["-c", command])
     }
 }
+
+/// The hostile package corpus (hostile_corpus.py): archives that must all be refused.
+public enum HostileCorpus {
+    public struct Case: Decodable, Sendable {
+        public let name: String
+        public let file: String
+        public let fragment: String
+        public let bytes: Int
+    }
+
+    /// Writes the corpus into `folder` and lists it.
+    public static func write(to folder: URL) async throws -> [Case] {
+        guard let script = Bundle.module.url(forResource: "hostile_corpus", withExtension: "py") else { throw ProcessFailure("hostile_corpus.py is missing") }
+        let result = try await runProduct("/usr/bin/python3", [script.path, folder.path])
+        guard result.status == 0 else { throw ProcessFailure("hostile_corpus.py failed: \(result.stderr)") }
+        return try JSONDecoder().decode([Case].self, from: Data(contentsOf: folder.appendingPathComponent("corpus.json")))
+    }
+}

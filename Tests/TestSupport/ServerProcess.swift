@@ -92,6 +92,16 @@ public final class ServerProcess: Sendable {
 
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
+    /// The process's resident memory now, in bytes (VmRSS), and its peak (VmHWM).
+    public var memory: (resident: Int, peak: Int) {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Int {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+
     /// Starts the server and waits for its "listening on" line.
     public static func start(environment: [String: String], timeout: Duration = .seconds(60)) async throws -> ServerProcess {
         let (process, stdout, stderr) = try launch("agenthub-server", ["serve"], environment: ["HOST": "127.0.0.1", "PORT": "0"].merging(environment) { $1 })
