@@ -70,6 +70,7 @@ run_suite() { # run_suite LABEL SCRIPT
 if [ $# -eq 0 ]; then
     run_suite "deployment files (compose, image, Kubernetes)" scripts/validate-deploy.sh
     run_suite "API fuzzing (schemathesis on SQLite and PostgreSQL)" scripts/fuzz-api.sh
+    run_suite "web UI in headless Chromium (Selenium)" scripts/test-web.sh
 fi
 
 sqlite_runs=$(grep -c '^sqlite ' "$AGENTHUB_TEST_REPORT" || true)
