@@ -252,6 +252,7 @@ struct ReliabilityTests {
         }
         stop.set()
         let statuses = await load.value
+        print("postgres restart under load: answers by status \(statuses.sorted { $0.key < $1.key })")
         #expect(recovered, "\(statuses)")
         #expect(Set(statuses.keys).isSubset(of: [200, 503]), "only successes and clean 503s: \(statuses)")
         #expect((statuses[200] ?? 0) > 10)
