@@ -123,20 +123,7 @@ struct MCPConfigFile {
     // MARK: - Codex TOML
 
     func codexBlock(_ name: String, _ config: MCPServerConfig) -> String {
-        func quoted(_ text: String) -> String {
-            var result = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\t": result += "\\t"
-                case "\r": result += "\\r"
-                default: result += scalar.value < 0x20 || scalar.value == 0x7F ? String(format: "\\u%04X", scalar.value) : String(scalar)
-                }
-            }
-            return result + "\""
-        }
+        let quoted = DoubleQuoted.string
         var lines = ["[mcp_servers.\(name)]"]
         if let command = config.command, config.transport == .stdio {
             lines.append("command = \(quoted(command))")

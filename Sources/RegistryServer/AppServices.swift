@@ -28,7 +28,7 @@ struct AppServices: Sendable {
     /// pending migrations unless `AUTO_MIGRATE`), loads the secret and bootstraps the admin.
     static func prepare(_ configuration: ServerConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }) async throws -> AppServices {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let (registry, migrations) = try await RegistryDatabase.open(url: configuration.databaseURL, migrationsDirectory: configuration.migrationsDirectory, logger: logger)
+        let (registry, migrations) = try await RegistryDatabase.open(url: configuration.databaseURL, migrationsDirectory: configuration.migrationsDirectory, acquireTimeout: configuration.databaseAcquireTimeout, logger: logger)
         do {
             try await applyMigrationPolicy(configuration, migrations, logger: logger)
             let secret = try SecretKeyStore.load(configured: configuration.secretKey, dataDirectory: configuration.dataDirectory)

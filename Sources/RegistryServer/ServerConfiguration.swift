@@ -20,6 +20,7 @@ public struct ServerConfiguration: Sendable {
         .init(name: "PORT", defaultValue: "8000", meaning: "TCP port to listen on; `0` picks a free port and prints it."),
         .init(name: "DATA_DIR", defaultValue: "./data", meaning: "Folder for the SQLite database, the generated secret key and sync work trees; created if missing."),
         .init(name: "DATABASE_URL", defaultValue: "sqlite:///$DATA_DIR/agenthub.db", meaning: "`sqlite:///path`, `sqlite::memory:` or `postgres://user:password@host:5432/db?sslmode=disable\\|prefer\\|require`."),
+        .init(name: "DATABASE_ACQUIRE_TIMEOUT_SECONDS", defaultValue: "30", meaning: "PostgreSQL: how long a request waits for a pooled connection (e.g. while the database restarts) before it is answered 503."),
         .init(name: "AUTO_MIGRATE", defaultValue: "false", meaning: "PostgreSQL only: apply pending migrations on start instead of refusing to serve. SQLite always migrates on start."),
         .init(name: "MIGRATIONS_DIR", defaultValue: "(found automatically)", meaning: "Folder of the migrations; by default `./alembic-equivalent-migrations`, then `share/agenthub/` beside the binary, then the source tree."),
         .init(name: "SECRET_KEY", defaultValue: "(generated)", meaning: "Signs login tokens (at least 32 characters). When unset, one is generated and kept in `$DATA_DIR/secret_key`; set it when several replicas share a database."),
@@ -60,6 +61,7 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: URL
     public var databaseURL: DatabaseURL
     public var autoMigrate: Bool
+    public var databaseAcquireTimeout: Duration
     public var migrationsDirectory: String?
     public var frontendDirectory: String?
     public var secretKey: String?
@@ -127,6 +129,7 @@ public struct ServerConfiguration: Sendable {
             databaseURL = .sqlite(path: dataDirectory.appendingPathComponent("agenthub.db").path)
         }
         autoMigrate = try flag("AUTO_MIGRATE", default: false)
+        databaseAcquireTimeout = .seconds(try integer("DATABASE_ACQUIRE_TIMEOUT_SECONDS", default: 30, range: 1...3600))
         migrationsDirectory = value("MIGRATIONS_DIR")
         frontendDirectory = value("FRONTEND_DIR")
         secretKey = value("SECRET_KEY")

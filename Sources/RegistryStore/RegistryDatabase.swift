@@ -35,10 +35,10 @@ public struct RegistryDatabase: Sendable {
     }
 
     /// Opens the database at `url` and returns it with the migration runner for this binary's migrations.
-    public static func open(url: DatabaseURL, migrationsDirectory: String?, logger: Logger) async throws -> (RegistryDatabase, MigrationRunner) {
+    public static func open(url: DatabaseURL, migrationsDirectory: String?, acquireTimeout: Duration? = nil, logger: Logger) async throws -> (RegistryDatabase, MigrationRunner) {
         let folder = try MigrationDirectory.locate(explicit: migrationsDirectory)
         let migrations = try MigrationDirectory.load(from: folder)
-        let database = try await url.open(logger: logger)
+        let database = try await url.open(acquireTimeout: acquireTimeout, logger: logger)
         return (RegistryDatabase(database: database), MigrationRunner(database: database, migrations: migrations, logger: logger))
     }
 }

@@ -118,18 +118,11 @@ struct DatabaseCopyTests {
         let data = try TemporaryDirectory()
         defer { data.remove() }
         let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "BCRYPT_COST": "4", "ADMIN_PASSWORD": "admin-password-1", "LOG_LEVEL": "error"])
-        var request = URLRequest(url: server.baseURL.appendingPathComponent("api/v1/auth/register"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["username": "backup-user", "email": "backup@example.com", "password": "password-123"])
-        let key = try #require((try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: request).0) as? [String: Any])?["api_key"] as? String)
+        let registered = try await httpJSON(server.baseURL, "POST", "api/v1/auth/register", body: try jsonBody(["username": "backup-user", "email": "backup@example.com", "password": "password-123"]))
+        let key = try #require(registered.json["api_key"] as? String)
         func publish(_ version: Int) async throws -> Int {
-            var publish = URLRequest(url: server.baseURL.appendingPathComponent("api/v1/assets/skill"))
-            publish.httpMethod = "POST"
-            publish.setValue(key, forHTTPHeaderField: "X-API-Key")
-            publish.setValue("application/gzip", forHTTPHeaderField: "Content-Type")
-            publish.httpBody = Data(try PackageArchive.pack(try AssetPackage(files: TestApp.skill("busy", version: "1.0.\(version)"), limits: .default)))
-            return (try await URLSession.shared.data(for: publish).1 as? HTTPURLResponse)?.statusCode ?? 0
+            let archive = Data(try PackageArchive.pack(try AssetPackage(files: TestApp.skill("busy", version: "1.0.\(version)"), limits: .default)))
+            return try await httpJSON(server.baseURL, "POST", "api/v1/assets/skill", body: archive, contentType: "application/gzip", headers: ["X-API-Key": key]).status
         }
         #expect(try await publish(0) == 201)
         // Publishes keep going while the snapshot is taken.

@@ -76,12 +76,8 @@ struct OperationsTests {
         let data = try TemporaryDirectory()
         defer { data.remove() }
         let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "LOG_FORMAT": "json", "BCRYPT_COST": "4", "ADMIN_PASSWORD": "admin-password-secret-1"])
-        var request = URLRequest(url: server.baseURL.appendingPathComponent("api/v1/auth/register"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["username": "json-logger", "email": "json@example.com", "password": "password-secret-2"])
-        let (body, _) = try await URLSession.shared.data(for: request)
-        let key = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["api_key"] as? String)
+        let registered = try await httpJSON(server.baseURL, "POST", "api/v1/auth/register", body: try jsonBody(["username": "json-logger", "email": "json@example.com", "password": "password-secret-2"]))
+        let key = try #require(registered.json["api_key"] as? String)
         _ = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("health"))
         _ = try await server.stop()
         let lines = server.stderr.finish().split(separator: "\n")

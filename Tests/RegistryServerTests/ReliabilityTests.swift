@@ -19,16 +19,10 @@ struct ReliabilityTests {
     }
 
     static func call(_ base: URL, _ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json", key: String? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: base.appendingPathComponent(path), timeoutInterval: 30)
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        if let key { request.setValue(key, forHTTPHeaderField: "X-API-Key") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        try await httpJSON(base, method, path, body: body, contentType: contentType, headers: key.map { ["X-API-Key": $0] } ?? [:])
     }
 
-    static func json(_ value: Any) -> Data { try! JSONSerialization.data(withJSONObject: value) }
+    static func json(_ value: Any) -> Data { (try? jsonBody(value)) ?? Data() }
 
     static func archive(_ name: String, version: String, bytes: Int) throws -> Data {
         var generator = SystemRandomNumberGenerator()

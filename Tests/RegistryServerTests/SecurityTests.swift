@@ -94,15 +94,7 @@ struct SecurityTests {
             "ADMIN_PASSWORD": secrets[0], "ADMIN_API_KEY": secrets[1], "SECRET_KEY": secrets[2], "WEBHOOK_SECRET": secrets[3], "METRICS_TOKEN": secrets[4],
         ])
         func call(_ method: String, _ path: String, _ body: [String: Any]? = nil, headers: [String: String] = [:]) async throws -> [String: Any] {
-            var request = URLRequest(url: server.baseURL.appendingPathComponent(path))
-            request.httpMethod = method
-            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-            if let body {
-                request.httpBody = try JSONSerialization.data(withJSONObject: body)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            let (data, _) = try await URLSession.shared.data(for: request)
-            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            try await httpJSON(server.baseURL, method, path, body: try body.map(jsonBody), headers: headers).json
         }
         let registered = try await call("POST", "api/v1/auth/register", ["username": "logged", "email": "logged@example.com", "password": secrets[5]])
         let key = try #require(registered["api_key"] as? String)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Synchronization
 
 /// A product built by `swift build` (next to the test bundle).
@@ -148,4 +151,21 @@ public final class ServerProcess: Sendable {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
+}
+
+/// One HTTP request to a test server: the status and the answer's JSON object (empty when the
+/// answer is not one). `headers` may carry `X-API-Key` or `Authorization`.
+public func httpJSON(_ base: URL, _ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json", headers: [String: String] = [:]) async throws -> (status: Int, json: [String: Any]) {
+    var request = URLRequest(url: base.appendingPathComponent(path), timeoutInterval: 30)
+    request.httpMethod = method
+    request.httpBody = body
+    if body != nil { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+    for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+}
+
+/// `value` as a JSON body.
+public func jsonBody(_ value: Any) throws -> Data {
+    try JSONSerialization.data(withJSONObject: value)
 }

@@ -121,11 +121,13 @@ public struct PostgresURL: Sendable, Equatable {
 
 extension DatabaseURL {
     /// Opens the database this URL names.
-    public func open(logger: Logger) async throws -> any Database {
+    /// `acquireTimeout` (PostgreSQL): how long a statement may wait for a pooled connection
+    /// before it fails as unavailable; nil waits as long as it takes.
+    public func open(acquireTimeout: Duration? = nil, logger: Logger) async throws -> any Database {
         switch self {
         case .sqlite(let path): try await SQLiteDatabase.open(path: path, logger: logger)
         case .sqliteMemory: try await SQLiteDatabase.open(path: nil, logger: logger)
-        case .postgres(let url): try await PostgresDatabase.open(url: url, logger: logger)
+        case .postgres(let url): try await PostgresDatabase.open(url: url, acquireTimeout: acquireTimeout, logger: logger)
         }
     }
 }

@@ -14,8 +14,11 @@ public final class PostgresDatabase: Database {
     private let logger: Logger
     public let redactedDescription: String
     public let poolSize: Int
+    /// How long a statement waits for a pooled connection before it fails as unavailable (the
+    /// server sets `DATABASE_ACQUIRE_TIMEOUT_SECONDS`); nil: as long as it takes.
+    let acquireTimeout: Duration?
 
-    public static func open(url: PostgresURL, maximumConnections: Int = 10, logger: Logger) async throws -> PostgresDatabase {
+    public static func open(url: PostgresURL, maximumConnections: Int = 10, acquireTimeout: Duration? = nil, logger: Logger) async throws -> PostgresDatabase {
         var configuration = PostgresClient.Configuration(
             host: url.host,
             port: url.port,
@@ -28,7 +31,7 @@ public final class PostgresDatabase: Database {
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runTask = Task { await client.run() }
-        let database = PostgresDatabase(client: client, runTask: runTask, logger: logger, description: url.redacted, poolSize: maximumConnections)
+        let database = PostgresDatabase(client: client, runTask: runTask, logger: logger, description: url.redacted, poolSize: maximumConnections, acquireTimeout: acquireTimeout)
         do {
             try await database.ping()
         } catch {
@@ -38,9 +41,10 @@ public final class PostgresDatabase: Database {
         return database
     }
 
-    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger, description: String, poolSize: Int) {
+    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger, description: String, poolSize: Int, acquireTimeout: Duration?) {
         self.client = client
         self.poolSize = poolSize
+        self.acquireTimeout = acquireTimeout
         self.runTask = runTask
         self.logger = logger
         self.redactedDescription = description
@@ -60,13 +64,8 @@ public final class PostgresDatabase: Database {
         }
     }
 
-    /// How long a request waits for a pooled connection before it is answered "unavailable"
-    /// (a 503): while PostgreSQL restarts, the pool keeps reconnecting, and nobody should hang.
-    static let acquireTimeout: Duration = .seconds(10)
-
-    /// Runs `body` on a pooled connection, giving up (and making sure `body` never runs) when no
-    /// connection came within `acquireTimeout`. Once `body` has started it runs to its end.
     private func withPooledConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard let acquireTimeout else { return try await client.withConnection(body) }
         let gate = AcquireGate()
         let client = client
         let work = Task {
@@ -81,9 +80,9 @@ public final class PostgresDatabase: Database {
                 do { once.resume(.success(try await work.value)) } catch { once.resume(.failure(error)) }
             }
             Task {
-                try? await Task.sleep(for: Self.acquireTimeout)
+                try? await Task.sleep(for: acquireTimeout)
                 if gate.abandonIfWaiting() {
-                    once.resume(.failure(DatabaseError.unavailable("no PostgreSQL connection within \(Self.acquireTimeout)")))
+                    once.resume(.failure(DatabaseError.unavailable("no PostgreSQL connection within \(acquireTimeout)")))
                 }
             }
         }

@@ -56,21 +56,7 @@ public struct AgentManifest: Sendable, Equatable {
     }
 
     /// A YAML double-quoted scalar.
-    public static func yamlQuoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 { result += String(format: "\\x%02X", scalar.value) } else { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result + "\""
-    }
+    public static func yamlQuoted(_ text: String) -> String { DoubleQuoted.string(text) }
 }
 
 import Foundation
