@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "agenthub-server", targets: ["RegistryServer"]),
         .executable(name: "agenthub", targets: ["RegistryCLI"]),
+        .executable(name: "agenthub-bench-bare", targets: ["BenchBare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -83,6 +84,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
+        ),
+        /// bench/: a bare Hummingbird route returning fixed bytes, the framework's ceiling.
+        .executableTarget(
+            name: "BenchBare",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
         ),
         /// Helpers shared by the test targets: throwaway databases, temp dirs, processes.
         .target(

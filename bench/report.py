@@ -1,0 +1,94 @@
+"""Writes docs/benchmarks.md from bench/results/latest.json, keeping the hand-written reading
+between `<!-- reading:start -->` and `<!-- reading:end -->`.
+
+Usage: report.py RESULTS_JSON MARKDOWN
+"""
+import json
+import os
+import re
+import sys
+
+results_path, markdown_path = sys.argv[1], sys.argv[2]
+data = json.load(open(results_path))
+rows = data["results"]
+http = {(r["name"], r["connections"]): r for r in rows if r["kind"] == "http"}
+reading = "_(to be written after reading the figures)_"
+if os.path.exists(markdown_path):
+    match = re.search(r"<!-- reading:start -->\n(.*?)<!-- reading:end -->", open(markdown_path).read(), re.S)
+    if match:
+        reading = match.group(1).strip()
+
+
+def get(name, connections):
+    return http.get((name, connections))
+
+
+def fmt(value, digits=0):
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+lines = ["# Benchmarks", "",
+         "Measured by `bench/run.sh" + (" --quick" if data["quick"] else "") + "` (release build, the registry on SQLite, seeded through its public API by `bench/seed.py`; wrk, nginx and hyperfine from Debian). The load generator shares the machine with the server.", "",
+         "## Machine", "",
+         f"- CPU: {data['machine']['cpu']}, {data['machine']['cores']} cores; {data['machine']['memory_gb']} GiB; Linux {data['machine']['kernel']}",
+         f"- {data['machine']['swift']}", "",
+         "## HTTP (wrk, " + ("4" if data["quick"] else "10") + " s per row)", "",
+         "| measure | connections | requests/s | p50 ms | p99 ms |", "|---|---|---|---|---|"]
+for r in rows:
+    if r["kind"] == "http":
+        flag = f" ({r['non_2xx']} non-2xx)" if r.get("non_2xx") else ""
+        lines.append(f"| {r['name']}{flag} | {r['connections']} | {fmt(r['rps'])} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |")
+
+lines += ["", "## Against the ceilings and the targets", "", "| target | measured | verdict |", "|---|---|---|"]
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+search = get("search-hit@10000", 32)
+if search:
+    lines.append(f"| search at 10,000 assets, 32 connections: p99 ≤ 5 ms | p99 {search['p99_ms']:.2f} ms | {verdict(search['p99_ms'] <= 5)} |")
+    lines.append(f"| … and ≥ 100× the Python server's 24 req/s (2,400 req/s) | {fmt(search['rps'])} req/s ({search['rps'] / 24:,.0f}×) | {verdict(search['rps'] >= 2400)} |")
+for name, ceiling in [("detail-by-name@10000", "bare-hummingbird-detail-bytes"), ("download@10000", "bare-hummingbird-download-bytes")]:
+    ours, bare = get(name, 32), get(ceiling, 32)
+    if ours and bare:
+        ratio = ours["rps"] / bare["rps"]
+        lines.append(f"| {name.split('@')[0]} hot ≥ 60 % of a bare Hummingbird route with the same bytes | {fmt(ours['rps'])} vs {fmt(bare['rps'])} req/s ({ratio:.0%}) | {verdict(ratio >= 0.6)} |")
+bare, nginx = get("bare-hummingbird-detail-bytes", 32), get("nginx-detail-bytes", 32)
+if bare and nginx:
+    lines.append(f"| (context) bare Hummingbird vs nginx, same bytes | {fmt(bare['rps'])} vs {fmt(nginx['rps'])} req/s ({bare['rps'] / nginx['rps']:.0%}) | — |")
+big = get("search-hit@100000", 32)
+lines.append(f"| search p99 at 100,000 assets ≤ 10 ms | {'p99 %.2f ms' % big['p99_ms'] if big else 'not measured (--quick)'} | {verdict(big['p99_ms'] <= 10) if big else '—'} |")
+with_key, without = get("detail-with-api-key@10000", 1), get("detail-without-key@10000", 1)
+if with_key and without:
+    extra = 1000 / with_key["rps"] - 1000 / without["rps"]
+    lines.append(f"| API-key request after the first: auth adds < 0.1 ms | {extra:+.3f} ms per request (mean, 1 connection) | {verdict(extra < 0.1)} |")
+cli = {r["name"]: r for r in rows if r["kind"] == "cli"}
+if "agenthub add (cold, 100 KB)" in cli:
+    value = cli["agenthub add (cold, 100 KB)"]["mean_ms"]
+    lines.append(f"| `agenthub add` of a 100 KB skill, server warm ≤ 60 ms | {value:.1f} ms | {verdict(value <= 60)} |")
+if "agenthub add (cached, 100 KB)" in cli:
+    value = cli["agenthub add (cached, 100 KB)"]["mean_ms"]
+    lines.append(f"| cached re-add ≤ 20 ms | {value:.1f} ms | {verdict(value <= 20)} |")
+sync = {r["name"]: r for r in rows if r["kind"] == "sync"}
+if "unchanged re-sync, 500 skills" in sync:
+    value = sync["unchanged re-sync, 500 skills"]["ms"]
+    lines.append(f"| unchanged re-sync of a source ≤ 200 ms | {value} ms (500 skills, median of 5) | {verdict(value <= 200)} |")
+if "first sync, 500 skills" in sync:
+    first = sync["first sync, 500 skills"]
+    lines.append(f"| first sync vs `git clone` ≤ 1.3× | {first['ms']} ms vs {first['git_clone_ms']} ms ({first['ms'] / max(1, first['git_clone_ms']):.1f}×; the sync also parses, stores and indexes 500 skills) | {verdict(first['ms'] <= 1.3 * first['git_clone_ms'])} |")
+rss = next((r for r in rows if r["kind"] == "rss" and r["name"].startswith("server-peak-rss@10000")), None)
+if rss:
+    lines.append(f"| server RSS at 10,000 assets under load ≤ 150 MB | {rss['mb']:.0f} MB peak | {verdict(rss['mb'] <= 150)} |")
+
+lines += ["", "## CLI (hyperfine, 20 runs after 2 warm-ups)", "", "| command | mean ms | ± | min ms |", "|---|---|---|---|"]
+for r in rows:
+    if r["kind"] == "cli":
+        lines.append(f"| `{r['name']}` | {r['mean_ms']:.1f} | {r['stddev_ms']:.1f} | {r['min_ms']:.1f} |")
+lines += ["", "## Sync (a generated repository of 500 skills served by `git daemon`)", "", "| measure | ms | git clone ms |", "|---|---|---|"]
+for r in rows:
+    if r["kind"] == "sync":
+        lines.append(f"| {r['name']} | {r['ms']} | {r.get('git_clone_ms', '—')} |")
+lines += ["", "## Reading", "", "<!-- reading:start -->", reading, "<!-- reading:end -->", ""]
+open(markdown_path, "w").write("\n".join(lines))

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Benchmarks: builds release, seeds a registry through its public API, and measures the server
+# with wrk (1 and 32 connections), beside two ceilings on the same machine — nginx serving the
+# same bytes from a file and a bare Hummingbird route serving them from memory — plus the CLI
+# with hyperfine and the sync worker against `git clone`. Writes bench/results/latest.json and
+# regenerates docs/benchmarks.md.
+#
+#   bench/run.sh            # 1,000 / 10,000 / 100,000 skills, 10 s per measurement
+#   bench/run.sh --quick    # 1,000 / 10,000 skills, 4 s per measurement
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+QUICK=0
+[ "${1:-}" = "--quick" ] && QUICK=1
+if [ "$QUICK" = 1 ]; then SIZES=(1000 10000); DURATION=4; else SIZES=(1000 10000 100000); DURATION=10; fi
+
+ensure_packages wrk nginx hyperfine curl python3 git libgit2-dev pkg-config zlib1g-dev
+
+echo "==> building release"
+for product in agenthub-server agenthub agenthub-bench-bare; do
+    swift build -c release --product "$product" 2>&1 | grep -E "error|Compiling|Build complete" | grep -v Compiling || true
+done
+BIN="$(swift build -c release --show-bin-path)"
+
+WORK="$(mktemp -d /tmp/agenthub-bench.XXXXXX)"
+RESULTS="$WORK/results.jsonl"
+: > "$RESULTS"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+record() { # record JSON-OBJECT
+    echo "$1" >> "$RESULTS"
+}
+
+# wrk_run NAME CONNECTIONS URL [HEADER]: requests/s, p50 and p99 in ms, into the results.
+wrk_run() {
+    local name="$1" connections="$2" url="$3" header="${4:-}" threads=2 out
+    [ "$connections" = 1 ] && threads=1
+    if [ -n "$header" ]; then
+        out="$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency -H "$header" "$url")"
+    else
+        out="$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency "$url")"
+    fi
+    python3 - "$name" "$connections" "$out" >> "$RESULTS" <<'PY'
+import json, re, sys
+name, connections, text = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+socket = re.search(r"Socket errors: (.*)", text)
+print(json.dumps({"kind": "http", "name": name, "connections": connections, "rps": rps,
+                  "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]),
+                  "non_2xx": int(errors.group(1)) if errors else 0, "socket_errors": socket.group(1) if socket else ""}))
+PY
+    tail -1 "$RESULTS" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"    {r[\"name\"]:<28} c={r[\"connections\"]:<3} {r[\"rps\"]:>10.0f} req/s  p50 {r[\"p50_ms\"]:.2f} ms  p99 {r[\"p99_ms\"]:.2f} ms{\"  NON-2XX \" + str(r[\"non_2xx\"]) if r[\"non_2xx\"] else \"\"}")'
+}
+
+rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+
+# ---- The registry ---------------------------------------------------------------------------
+PORT="$(free_port)"
+BASE="http://127.0.0.1:$PORT"
+mkdir -p "$WORK/data"
+ADMIN_KEY="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=error ADMIN_PASSWORD=bench-admin-password-1 ADMIN_API_KEY="$ADMIN_KEY" \
+    PUBLISH_RATE_LIMIT=10000000 REGISTER_RATE_LIMIT=1000 SYNC_ALLOW_FILE_URLS=true "$BIN/agenthub-server" serve > "$WORK/server.log" 2>&1 &
+SERVER=$!
+PIDS+=("$SERVER")
+for _ in $(seq 200); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.05; done
+KEY=$(curl -fsS -X POST "$BASE/api/v1/auth/register" -H 'Content-Type: application/json' \
+    -d '{"username":"bench","email":"bench@example.com","password":"bench-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
+
+seeded=0
+for size in "${SIZES[@]}"; do
+    echo "==> seeding to $size skills"
+    python3 bench/seed.py "$BASE" "$KEY" $((size - seeded)) --start "$seeded"
+    seeded=$size
+    NAME="$(python3 -c "import sys; sys.path.insert(0, 'bench'); import seed; print(seed.skill(7)[0])")"
+    ID=$(curl -fsS "$BASE/api/v1/assets/skill/$NAME" | python3 -c 'import json,sys; print(json.load(sys.stdin)["asset"]["id"])')
+    echo "==> $size skills: wrk, ${DURATION} s each"
+    for connections in 1 32; do
+        wrk_run "search-hit@$size" "$connections" "$BASE/api/v1/assets?q=zephyr"
+        wrk_run "search-miss@$size" "$connections" "$BASE/api/v1/assets?q=qqqnotfound"
+        if [ "$size" = 10000 ] || [ "$QUICK" = 0 ]; then
+            wrk_run "browse@$size" "$connections" "$BASE/api/v1/assets?kind=skill&page=3&size=20"
+            wrk_run "detail-by-id@$size" "$connections" "$BASE/api/v1/skills/$ID"
+            wrk_run "detail-by-name@$size" "$connections" "$BASE/api/v1/assets/skill/$NAME"
+            wrk_run "download@$size" "$connections" "$BASE/api/v1/assets/skill/$NAME/download"
+            wrk_run "agenthub-install@$size" "$connections" "$BASE/api/v1/skills/$ID/install"
+            wrk_run "health@$size" "$connections" "$BASE/health"
+        fi
+    done
+    if [ "$size" = 10000 ]; then
+        # Auth on a warm key: the same request with and without X-API-Key, one connection.
+        curl -fsS -o /dev/null -H "X-API-Key: $KEY" "$BASE/api/v1/assets/skill/$NAME"
+        wrk_run "detail-with-api-key@$size" 1 "$BASE/api/v1/assets/skill/$NAME" "X-API-Key: $KEY"
+        wrk_run "detail-without-key@$size" 1 "$BASE/api/v1/assets/skill/$NAME"
+        record "{\"kind\": \"rss\", \"name\": \"server-peak-rss@$size\", \"mb\": $(rss_mb "$SERVER")}"
+        echo "    server peak RSS $(rss_mb "$SERVER") MB"
+
+        # ---- Ceilings: the same bytes from nginx and from a bare Hummingbird route ----
+        curl -fsS -o "$WORK/detail.json" "$BASE/api/v1/assets/skill/$NAME"
+        curl -fsS -o "$WORK/download.tar.gz" "$BASE/api/v1/assets/skill/$NAME/download"
+        NGINX_PORT="$(free_port)"
+        mkdir -p "$WORK/www"
+        cp "$WORK/detail.json" "$WORK/www/detail.json"
+        cp "$WORK/download.tar.gz" "$WORK/www/download.bin"
+        cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK/www;
+        location / { default_type application/json; }
+    }
+}
+NGINX
+        nginx -c "$WORK/nginx.conf"
+        BARE_PORT="$(free_port)"
+        "$BIN/agenthub-bench-bare" "$WORK/detail.json" "$BARE_PORT" &
+        PIDS+=("$!")
+        BARE_DL_PORT="$(free_port)"
+        "$BIN/agenthub-bench-bare" "$WORK/download.tar.gz" "$BARE_DL_PORT" &
+        PIDS+=("$!")
+        sleep 1
+        for connections in 1 32; do
+            wrk_run "nginx-detail-bytes" "$connections" "http://127.0.0.1:$NGINX_PORT/detail.json"
+            wrk_run "bare-hummingbird-detail-bytes" "$connections" "http://127.0.0.1:$BARE_PORT/bytes"
+            wrk_run "nginx-download-bytes" "$connections" "http://127.0.0.1:$NGINX_PORT/download.bin"
+            wrk_run "bare-hummingbird-download-bytes" "$connections" "http://127.0.0.1:$BARE_DL_PORT/bytes"
+        done
+        kill "$(cat "$WORK/nginx.pid")"; rm -f "$WORK/nginx.pid"
+    fi
+done
+record "{\"kind\": \"rss\", \"name\": \"server-peak-rss-final\", \"mb\": $(rss_mb "$SERVER")}"
+
+# ---- CLI ------------------------------------------------------------------------------------
+echo "==> CLI (hyperfine)"
+export SKILLS_REGISTRY_URL="$BASE" SKILLS_REGISTRY_API_KEY="$KEY"
+CLI_HOME="$WORK/cli-home"; PROJECT="$WORK/project"
+mkdir -p "$CLI_HOME" "$PROJECT"
+# A ~100 KB skill for `add`.
+python3 - "$BASE" "$KEY" <<'PY'
+import json, random, sys, urllib.request
+rng = random.Random(100)
+files = {"SKILL.md": "---\nname: hundred-kb\ndescription: A 100 KB skill\nversion: 1.0.0\n---\n# 100 KB\n"}
+for index in range(10):
+    files[f"docs/part-{index}.md"] = "".join(rng.choice("abcdefghij klmnop\n") for _ in range(10_000))
+request = urllib.request.Request(f"{sys.argv[1]}/api/v1/assets/skill", data=json.dumps({"files": files}).encode(), method="POST", headers={"Content-Type": "application/json", "X-API-Key": sys.argv[2]})
+urllib.request.urlopen(request).read()
+PY
+cli() { (cd "$PROJECT" && HOME="$CLI_HOME" "$BIN/agenthub" "$@"); }
+hyper() { # hyper NAME PREPARE COMMAND
+    local name="$1" prepare="$2" command="$3"
+    hyperfine -N --warmup 2 --runs 20 --export-json "$WORK/h.json" --prepare "$prepare" "$command" > /dev/null 2>&1 \
+        || hyperfine --warmup 2 --runs 20 --export-json "$WORK/h.json" --prepare "$prepare" "$command" > /dev/null
+    python3 - "$name" "$WORK/h.json" >> "$RESULTS" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[2]))["results"][0]
+print(json.dumps({"kind": "cli", "name": sys.argv[1], "mean_ms": result["mean"] * 1000, "stddev_ms": result["stddev"] * 1000, "min_ms": result["min"] * 1000}))
+PY
+    tail -1 "$RESULTS" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"    {r[\"name\"]:<34} {r[\"mean_ms\"]:8.1f} ms ± {r[\"stddev_ms\"]:.1f}")'
+}
+ENVS="env HOME=$CLI_HOME SKILLS_REGISTRY_URL=$BASE SKILLS_REGISTRY_API_KEY=$KEY"
+hyper "agenthub find" "true" "$ENVS $BIN/agenthub find zephyr"
+hyper "agenthub add (cold, 100 KB)" "rm -rf $CLI_HOME/.skills-registry/cache $PROJECT/.claude $PROJECT/agenthub.lock" "sh -c 'cd $PROJECT && $ENVS $BIN/agenthub add hundred-kb@1.0.0'"
+hyper "agenthub add (cached, 100 KB)" "rm -rf $PROJECT/.claude $PROJECT/agenthub.lock" "sh -c 'cd $PROJECT && $ENVS $BIN/agenthub add hundred-kb@1.0.0'"
+cli add hundred-kb > /dev/null
+hyper "agenthub update (nothing to do)" "true" "sh -c 'cd $PROJECT && $ENVS $BIN/agenthub update'"
+rm -rf "$PROJECT/.claude" "$PROJECT/agenthub.lock"
+for index in $(seq 0 19); do cli add "$(python3 -c "import sys; sys.path.insert(0, 'bench'); import seed; print(seed.skill($index)[0])")" > /dev/null; done
+hyper "agenthub install --frozen (20)" "true" "sh -c 'cd $PROJECT && $ENVS $BIN/agenthub install --frozen'"
+
+# ---- Sync -----------------------------------------------------------------------------------
+echo "==> sync against git clone"
+REPO="$WORK/repo-500"
+git init -q "$REPO"
+python3 - "$REPO" <<'PY'
+import os, sys
+sys.path.insert(0, "bench")
+import seed
+for index in range(500):
+    name, files = seed.skill(200000 + index)
+    for path, text in files.items():
+        full = os.path.join(sys.argv[1], "skills", name, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        open(full, "w").write(text)
+PY
+git -C "$REPO" add -A && git -C "$REPO" -c user.name=b -c user.email=b@example.com commit -qm "500 skills"
+git clone -q --bare "$REPO" "$WORK/served-500.git"
+DAEMON_PORT="$(free_port)"
+git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$DAEMON_PORT" "$WORK" &
+PIDS+=("$!")
+sleep 1
+URL="git://127.0.0.1:$DAEMON_PORT/served-500.git"
+SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "{\"name\":\"bench-500\",\"url\":\"$URL\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+sync_once() { # prints the run's duration in ms, from the API's own timestamps
+    local run status
+    local started=$(date +%s%N)
+    run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
+    while :; do
+        status=$(curl -fsS "$BASE/api/v1/admin/sync-runs/$run" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+        [ "$status" != running ] && break
+        sleep 0.01
+    done
+    echo $(( ($(date +%s%N) - started) / 1000000 ))
+}
+first=$(sync_once)
+clone_ms=$( { /usr/bin/time -f "%e" git clone -q --bare "$URL" "$WORK/clone-check.git"; } 2>&1 | awk '{printf "%d", $1 * 1000}')
+resync=()
+for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
+record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills\", \"ms\": $first, \"git_clone_ms\": $clone_ms}"
+record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, 500 skills\", \"ms\": $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p)}"
+echo "    first sync ${first} ms (git clone ${clone_ms} ms); unchanged re-sync median $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p) ms"
+
+mkdir -p bench/results
+python3 - "$RESULTS" "$QUICK" > bench/results/latest.json <<'PY'
+import json, platform, subprocess, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+print(json.dumps({"quick": sys.argv[2] == "1", "machine": {"cpu": cpu, "cores": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(), "memory_gb": round(int(memory) / 1048576), "kernel": platform.release(), "swift": swift}, "results": rows}, indent=1))
+PY
+python3 bench/report.py bench/results/latest.json docs/benchmarks.md
+echo "==> wrote bench/results/latest.json and docs/benchmarks.md"
