@@ -142,7 +142,7 @@ public final class BackgroundServer: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
                 return BackgroundServer(process: process, port: port)
@@ -270,7 +270,7 @@ public final class BackgroundServer: Sendable {
     }
 
     static func waitForPort(_ port: Int, process: Process?) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()

@@ -106,7 +106,7 @@ public final class ServerProcess: Sendable {
     }
 
     /// Starts the server and waits for its "listening on" line.
-    public static func start(environment: [String: String], timeout: Duration = .seconds(60)) async throws -> ServerProcess {
+    public static func start(environment: [String: String], timeout: Duration = .seconds(120)) async throws -> ServerProcess {
         let (process, stdout, stderr) = try launch("agenthub-server", ["serve"], environment: ["HOST": "127.0.0.1", "PORT": "0"].merging(environment) { $1 })
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
