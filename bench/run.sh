@@ -61,7 +61,7 @@ print(json.dumps({"kind": "http", "name": name, "connections": connections, "rps
                   "p50_ms": ms(latency["50"]), "p99_ms": ms(latency["99"]),
                   "non_2xx": int(errors.group(1)) if errors else 0, "socket_errors": socket.group(1) if socket else ""}))
 PY
-    tail -1 "$RESULTS" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"    {r[\"name\"]:<28} c={r[\"connections\"]:<3} {r[\"rps\"]:>10.0f} req/s  p50 {r[\"p50_ms\"]:.2f} ms  p99 {r[\"p99_ms\"]:.2f} ms{\"  NON-2XX \" + str(r[\"non_2xx\"]) if r[\"non_2xx\"] else \"\"}")'
+    python3 bench/show.py "$RESULTS"
 }
 
 rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
@@ -112,8 +112,11 @@ for size in "${SIZES[@]}"; do
         curl -fsS -o "$WORK/download.tar.gz" "$BASE/api/v1/assets/skill/$NAME/download"
         NGINX_PORT="$(free_port)"
         mkdir -p "$WORK/www"
+        # nginx's workers run as www-data: they must be able to read the files.
+        chmod 755 "$WORK" "$WORK/www"
         cp "$WORK/detail.json" "$WORK/www/detail.json"
         cp "$WORK/download.tar.gz" "$WORK/www/download.bin"
+        chmod 644 "$WORK/www/detail.json" "$WORK/www/download.bin"
         cat > "$WORK/nginx.conf" <<NGINX
 worker_processes 2;
 pid $WORK/nginx.pid;
@@ -172,7 +175,7 @@ import json, sys
 result = json.load(open(sys.argv[2]))["results"][0]
 print(json.dumps({"kind": "cli", "name": sys.argv[1], "mean_ms": result["mean"] * 1000, "stddev_ms": result["stddev"] * 1000, "min_ms": result["min"] * 1000}))
 PY
-    tail -1 "$RESULTS" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"    {r[\"name\"]:<34} {r[\"mean_ms\"]:8.1f} ms ± {r[\"stddev_ms\"]:.1f}")'
+    python3 bench/show.py "$RESULTS"
 }
 ENVS="env HOME=$CLI_HOME SKILLS_REGISTRY_URL=$BASE SKILLS_REGISTRY_API_KEY=$KEY"
 hyper "agenthub find" "true" "$ENVS $BIN/agenthub find zephyr"
@@ -219,7 +222,9 @@ sync_once() { # prints the run's duration in ms, from the API's own timestamps
     echo $(( ($(date +%s%N) - started) / 1000000 ))
 }
 first=$(sync_once)
-clone_ms=$( { /usr/bin/time -f "%e" git clone -q --bare "$URL" "$WORK/clone-check.git"; } 2>&1 | awk '{printf "%d", $1 * 1000}')
+clone_started=$(date +%s%N)
+git clone -q --bare "$URL" "$WORK/clone-check.git"
+clone_ms=$(( ($(date +%s%N) - clone_started) / 1000000 ))
 resync=()
 for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
 record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills\", \"ms\": $first, \"git_clone_ms\": $clone_ms}"
