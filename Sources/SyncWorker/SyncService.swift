@@ -152,16 +152,28 @@ public struct SyncService: Sendable {
             }
             run.commit = nil
         } else {
+            // Nothing to read when the fetched commit is the one the last clean run synced and the
+            // source was not edited since: its assets are exactly what that run left.
+            let last = try await registry.sync.lastSucceededRun(sourceId: source.id)
+            let unchangedSince = last.flatMap { run in run.commit != nil && source.updatedAt < run.startedAt ? run : nil }
             run.commit = try await syncRepository(url: source.url, branch: source.branch, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id).git").path,
-                                                  credentials: try credentials(source), source: source, ownerId: ownerId, run: &run, seen: &seen, failedLocations: &failedLocations)
+                                                  credentials: try credentials(source), source: source, ownerId: ownerId, run: &run, seen: &seen, failedLocations: &failedLocations,
+                                                  unchangedSince: unchangedSince)
         }
         try await markRemoved(source, seen: seen, failedLocations: failedLocations, run: &run)
     }
 
     /// Fetches one repository, publishes what it holds and returns its commit.
     private func syncRepository(url: String, branch: String?, subPath: String?, repositoryPath: String, credentials: GitCredentials, source: SyncSource, ownerId: Int64,
-                                run: inout SyncRun, seen: inout Set<Int64>, failedLocations: inout Set<String>) async throws -> String {
+                                run: inout SyncRun, seen: inout Set<Int64>, failedLocations: inout Set<String>, unchangedSince: SyncRun? = nil) async throws -> String {
         let commit = try await git.update(url: url, branch: branch, repositoryPath: repositoryPath, credentials: credentials, timeout: timeout)
+        if let unchangedSince, unchangedSince.commit == commit {
+            let synced = try await registry.sync.syncedAssets(sourceId: source.id)
+            run.unchanged += synced.count
+            for asset in synced { seen.insert(asset.id) }
+            try await registry.sync.addDiagnostic(runId: run.id, path: "", severity: "info", message: "unchanged: still at \(commit), synced by run \(unchangedSince.id)")
+            return commit
+        }
         let entries = try await git.tree(repositoryPath: repositoryPath, commit: commit)
         let discovery = AssetDiscovery(subPath: subPath)
         let (found, configFiles) = discovery.discover(entries)

@@ -42,6 +42,38 @@ struct SyncTests {
         try await app.services.registry.database.first("SELECT COUNT(*) AS n FROM \(table)", [])?.int("n") ?? -1
     }
 
+    @Test("an unchanged source after a clean run is not read again; an edited source is; a deleted asset stays deleted", arguments: TestDatabases.backends)
+    func unchangedFastPath(backend: TestBackend) async throws {
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        try fixture.repository("clean", files: [
+            "skills/a/SKILL.md": "---\nname: fast-a\ndescription: A\n---\n", "skills/b/SKILL.md": "---\nname: fast-b\ndescription: B\n---\n",
+        ])
+        try await TestApp.run(backend, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
+            let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "clean", "url": fixture.fileURL("clean")])
+            let source = try #require(created.json["id"] as? Int)
+            #expect(try await Self.syncNow(app, source: source)["status"] as? String == "succeeded")
+            func messages(_ run: [String: Any]) async throws -> [String] {
+                let detail = try await app.request(.get, "/api/v1/admin/sync-runs/\(try #require(run["id"] as? Int))", auth: .apiKey(TestApp.adminAPIKey))
+                return (detail.json["diagnostics"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? []
+            }
+            let second = try await Self.syncNow(app, source: source)
+            #expect(second["status"] as? String == "succeeded" && second["unchanged"] as? Int == 2)
+            #expect(try await messages(second).contains { $0.hasPrefix("unchanged: still at") }, "nothing was read again")
+
+            #expect(try await app.request(.delete, "/api/v1/assets/skill/fast-b", auth: .apiKey(TestApp.adminAPIKey)).status.code < 300)
+            let third = try await Self.syncNow(app, source: source)
+            #expect(third["unchanged"] as? Int == 1)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/fast-b").status == .notFound, "a deleted asset stays deleted")
+
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await app.request(.put, "/api/v1/admin/sync-sources/\(source)", auth: .apiKey(TestApp.adminAPIKey), json: ["sub_path": "skills/a"]).status == .ok)
+            let edited = try await Self.syncNow(app, source: source)
+            #expect(try await !messages(edited).contains { $0.hasPrefix("unchanged: still at") }, "an edited source is read again")
+            #expect(edited["status"] as? String == "succeeded")
+        }
+    }
+
     @Test("first sync indexes everything; an unchanged re-sync writes nothing; an edit, an addition and a deletion upstream", arguments: TestDatabases.backends)
     func lifecycle(backend: TestBackend) async throws {
         let fixture = try GitFixture()

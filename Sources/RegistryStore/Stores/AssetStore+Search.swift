@@ -147,10 +147,13 @@ extension AssetStore {
                    a.status, a.deprecation_message, a.latest_version_id, v.version AS latest_version, a.install_count, a.origin,
                    a.sync_source_id, a.created_at, a.updated_at, a.deleted_at
             \(from) \(whereClause)
-            ORDER BY CASE WHEN a.name = ? THEN 0 ELSE 1 END, \(order), a.id
+            ORDER BY \(exact.isEmpty ? "" : "CASE WHEN a.name = ? THEN 0 ELSE 1 END, ")\(order), a.id
             LIMIT ? OFFSET ?
             """
-        let rows = try await db.query(sql, binds + [.text(exact)] + (query.sort == .relevance && !words.isEmpty ? rankBinds : []) + [.int(Int64(page.size)), .int(Int64(page.offset))])
+        // The exact name goes first only when there is text: without one, the order can come
+        // from the (kind, status, install_count) index instead of sorting every row.
+        let exactBinds: [SQLValue] = exact.isEmpty ? [] : [.text(exact)]
+        let rows = try await db.query(sql, binds + exactBinds + (query.sort == .relevance && !words.isEmpty ? rankBinds : []) + [.int(Int64(page.size)), .int(Int64(page.offset))])
         return (try rows.map(Asset.init(row:)), Int(total))
     }
 }

@@ -140,6 +140,11 @@ public struct SyncStore: Sendable {
         try await db.query("SELECT \(SyncRun.columns) FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?", .int(sourceId), .int(Int64(limit))).map(SyncRun.init(row:))
     }
 
+    /// The newest run of the source that finished with status `succeeded`, if any.
+    public func lastSucceededRun(sourceId: Int64) async throws -> SyncRun? {
+        try await db.first("SELECT \(SyncRun.columns) FROM sync_runs WHERE source_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1", .int(sourceId)).map(SyncRun.init(row:))
+    }
+
     /// The commit of the last run that succeeded, if any.
     public func lastSyncedCommit(sourceId: Int64) async throws -> String? {
         try await db.first(
