@@ -65,7 +65,7 @@ struct AppServices: Sendable {
                         return try sealer.open(sealed)
                     },
                     finished: { run, elapsed in
-                        metrics.recordSyncRun(status: run.status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        metrics.recordSyncRun(status: run.status, seconds: elapsed.inSeconds)
                     }
                 ),
                 metrics: metrics,

@@ -54,6 +54,17 @@ struct OperationsTests {
             #expect(samples["agenthub_database_up"] == 1)
             #expect((samples["agenthub_database_pool_connections{backend=\"\(backend == .sqlite ? "sqlite" : "postgresql")\"}"] ?? 0) >= 1)
             #expect(!scrape.text.contains(owner.apiKey) && !scrape.text.contains("no-such-thing"))
+
+            // The admin dashboard reads the same sync health and counts.
+            let stats = try await app.request(.get, "/api/v1/admin/stats", auth: .apiKey(TestApp.adminAPIKey))
+            #expect(stats.status == .ok)
+            #expect((stats.json["assets"] as? [String: Any])?["skill"] as? Int == 2)
+            #expect((stats.json["installs_by_day"] as? [Any])?.count == 30)
+            let sync = try #require(stats.json["sync"] as? [String: Any])
+            #expect(sync["sources"] as? Int == 1 && sync["enabled"] as? Int == 1)
+            #expect((sync["by_last_status"] as? [String: Int]) == ["succeeded": 1])
+            #expect((sync["failing"] as? [Any])?.isEmpty == true)
+            #expect(try await app.request(.get, "/api/v1/admin/stats", auth: .apiKey(owner.apiKey)).status == .forbidden)
         }
     }
 

@@ -362,6 +362,29 @@ struct ConcurrencyTests {
     }
 }
 
+@Suite("Reliability: a database that is gone")
+struct DatabaseGoneTests {
+    @Test("PostgreSQL stopped: requests are answered 503 within DATABASE_ACQUIRE_TIMEOUT_SECONDS instead of hanging; /health answers; SIGTERM still stops the server")
+    func postgresGone() async throws {
+        guard TestDatabases.backends.contains(.postgres) else { return }
+        let postgres = try await PrivatePostgres()
+        defer { Task { await postgres.stop() } }
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let server = try await ServerProcess.start(environment: ReliabilityTests.environment(try DatabaseURL(postgres.url), data: data.url, extra: ["DATABASE_ACQUIRE_TIMEOUT_SECONDS": "2"]))
+        #expect(try await ReliabilityTests.call(server.baseURL, "GET", "api/v1/assets").0 == 200)
+        try await postgres.halt()
+        for path in ["api/v1/assets", "api/v1/assets/skill/anything", "ready"] {
+            let started = ContinuousClock.now
+            let (status, body) = try await ReliabilityTests.call(server.baseURL, "GET", path)
+            #expect(status == 503, "\(path): \(status) \(body)")
+            #expect(ContinuousClock.now - started < .seconds(15), "\(path) was answered, not left hanging")
+        }
+        #expect(try await ReliabilityTests.call(server.baseURL, "GET", "health").0 == 200)
+        #expect(try await server.stop() == 0)
+    }
+}
+
 /// A flag one task sets and another reads.
 final class ManagedAtomicFlag: @unchecked Sendable {
     private let lock = NSLock()

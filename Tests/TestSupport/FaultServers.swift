@@ -61,6 +61,12 @@ public final class PrivatePostgres: Sendable {
         guard result.status == 0 else { throw ProcessFailure("restart failed: \(result.stderr)") }
     }
 
+    /// `pg_ctl stop -m fast`: the server is gone, its folder stays (`stop()` removes it).
+    public func halt() async throws {
+        let result = try await pgctl("-w -t 60 -m fast stop")
+        guard result.status == 0 else { throw ProcessFailure("stop failed: \(result.stderr)") }
+    }
+
     public func stop() async {
         _ = try? await runProduct("/bin/bash", ["-c", "(source '\(Self.libScript.path)' && PG_DIR='\(directory.path)' PG_BIN='\(bin)' stop_throwaway_postgres) >/dev/null 2>&1"])
     }

@@ -38,24 +38,13 @@ struct AdminStatsController {
             let key = date.formatted(formatter)
             return .object(["day": .string(key), "count": .number(perDay[key] ?? 0)])
         }
-        var byStatus: [String: JSONValue] = [:]
-        var failing: [JSONValue] = []
-        let sql = """
-            SELECT s.id, s.name, s.enabled, r.status, r.error, r.finished_at FROM sync_sources s
-            LEFT JOIN sync_runs r ON r.id = (SELECT MAX(id) FROM sync_runs WHERE source_id = s.id) ORDER BY s.name
-            """
-        var sources = 0.0, enabled = 0.0
-        for row in try await database.query(sql, []) {
-            sources += 1
-            if try row.bool("enabled") { enabled += 1 }
-            let status = row.optionalString("status") ?? "never"
-            byStatus[status] = .number((byStatus[status].flatMap { if case .number(let n) = $0 { n } else { nil } } ?? 0) + 1)
-            if status == "failed" || status == "partial" {
-                failing.append(.object([
-                    "id": .number(Double(try row.int("id"))), "name": .string(try row.string("name")), "status": .string(status),
-                    "error": AgentHubResponses.optional(row.optionalString("error")), "finished_at": row.optionalDate("finished_at").map(AgentHubResponses.date) ?? .null,
-                ]))
-            }
+        let health = try await services.registry.sync.health()
+        let byStatus = Dictionary(grouping: health, by: \.lastStatus).mapValues { JSONValue.number(Double($0.count)) }
+        let failing: [JSONValue] = health.filter(\.isFailing).map { source in
+            .object([
+                "id": .number(Double(source.id)), "name": .string(source.name), "status": .string(source.lastStatus),
+                "error": AgentHubResponses.optional(source.lastError), "finished_at": source.lastFinishedAt.map(AgentHubResponses.date) ?? .null,
+            ])
         }
         return try APIJSON.response(JSONValue.object([
             "users": .number(try await count("SELECT COUNT(*) AS n FROM users")),
@@ -64,7 +53,7 @@ struct AdminStatsController {
             "versions": .number(try await count("SELECT COUNT(*) AS n FROM asset_versions")),
             "installs_total": .number(try await count("SELECT COUNT(*) AS n FROM install_events")),
             "installs_by_day": .array(days),
-            "sync": .object(["sources": .number(sources), "enabled": .number(enabled), "by_last_status": .object(byStatus), "failing": .array(failing)]),
+            "sync": .object(["sources": .number(Double(health.count)), "enabled": .number(Double(health.filter(\.enabled).count)), "by_last_status": .object(byStatus), "failing": .array(failing)]),
         ]))
     }
 }

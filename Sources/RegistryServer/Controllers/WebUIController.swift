@@ -28,11 +28,11 @@ struct WebUIController {
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("") { _, _ in try serve("index.html", in: nil) }
-        router.get("ui/:file") { _, context in try serve(context.parameters.get("file") ?? "", in: "ui") }
+        router.get("") { _, _ in try await serve("index.html", in: nil) }
+        router.get("ui/:file") { _, context in try await serve(context.parameters.get("file") ?? "", in: "ui") }
     }
 
-    private func serve(_ name: String, in subfolder: String?) throws -> Response {
+    private func serve(_ name: String, in subfolder: String?) async throws -> Response {
         guard let folder else { throw APIError.notFound("the web UI is not installed (no frontend-static folder; set FRONTEND_DIR)") }
         guard name.range(of: #"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.[a-z]+$"#, options: .regularExpression) != nil, let ext = name.split(separator: ".").last, let type = Self.types[String(ext)] else {
             throw APIError.notFound("not found: \(name)")
@@ -40,10 +40,14 @@ struct WebUIController {
         var url = folder
         if let subfolder { url.appendPathComponent(subfolder) }
         url.appendPathComponent(name)
-        var info = stat()
-        guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, let data = FileManager.default.contents(atPath: url.path) else {
-            throw APIError.notFound("not found: \(name)")
+        let path = url.path
+        // Disk reads stay off the cooperative pool.
+        let data: Data? = await BlockingWork.run {
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return FileManager.default.contents(atPath: path)
         }
+        guard let data else { throw APIError.notFound("not found: \(name)") }
         return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -11,7 +11,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let requestId = context.logger[metadataKey: "hb.request.id"].map { "\($0)" } ?? ""
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let milliseconds = elapsed.inSeconds * 1000
         let level: Logger.Level = response.status.code >= 500 ? .error : .info
         context.logger.log(level: level, "request", metadata: [
             "method": "\(request.method.rawValue)",

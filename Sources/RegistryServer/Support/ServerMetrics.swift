@@ -123,18 +123,13 @@ final class ServerMetrics: Sendable {
                 }
                 for kind in ["skill", "agent", "tool"] where snapshot.assetsByKind[kind] == nil { snapshot.assetsByKind[kind] = 0 }
                 snapshot.versions = try await registry.database.first("SELECT COUNT(*) AS n FROM asset_versions")?.int("n") ?? 0
-                let sql = """
-                    SELECT COALESCE(r.status, 'never') AS status, COUNT(*) AS n FROM sync_sources s
-                    LEFT JOIN sync_runs r ON r.id = (SELECT MAX(id) FROM sync_runs WHERE source_id = s.id)
-                    GROUP BY COALESCE(r.status, 'never')
-                    """
-                for row in try await registry.database.query(sql) { snapshot.sourcesByLastStatus[try row.string("status")] = try row.int("n") }
+                for source in try await registry.sync.health() { snapshot.sourcesByLastStatus[source.lastStatus, default: 0] += 1 }
                 snapshot.up = true
             } catch {
                 snapshot.up = false
             }
             let elapsed = ContinuousClock.now - start
-            snapshot.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            snapshot.seconds = elapsed.inSeconds
             return snapshot
         }
     }
@@ -150,7 +145,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         // Unmatched paths share one label, so scanners cannot blow up the series count.
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
-        metrics.recordRequest(method: request.method.rawValue, route: route, status: Int(response.status.code), seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        metrics.recordRequest(method: request.method.rawValue, route: route, status: Int(response.status.code), seconds: elapsed.inSeconds)
         return response
     }
 }

@@ -76,14 +76,17 @@ public final class PostgresDatabase: Database {
         }
         return try await withCheckedThrowingContinuation { continuation in
             let once = ResumeOnce(continuation)
-            Task {
-                do { once.resume(.success(try await work.value)) } catch { once.resume(.failure(error)) }
-            }
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: acquireTimeout)
-                if gate.abandonIfWaiting() {
+                if !Task.isCancelled, gate.abandonIfWaiting() {
                     once.resume(.failure(DatabaseError.unavailable("no PostgreSQL connection within \(acquireTimeout)")))
                 }
+            }
+            Task {
+                let result = await work.result
+                // Every statement starts a timer: it ends with the statement, not 30 s later.
+                timer.cancel()
+                once.resume(result)
             }
         }
     }

@@ -131,3 +131,16 @@ public struct SyncDiagnostic: Sendable, Equatable {
         createdAt = try row.date("created_at")
     }
 }
+
+/// A source and the outcome of its newest run.
+public struct SourceHealth: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let enabled: Bool
+    /// The newest run's status, or "never".
+    public let lastStatus: String
+    public let lastError: String?
+    public let lastFinishedAt: Date?
+
+    public var isFailing: Bool { lastStatus == "failed" || lastStatus == "partial" }
+}

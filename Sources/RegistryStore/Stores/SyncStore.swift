@@ -140,6 +140,19 @@ public struct SyncStore: Sendable {
         try await db.query("SELECT \(SyncRun.columns) FROM sync_runs WHERE source_id = ? ORDER BY id DESC LIMIT ?", .int(sourceId), .int(Int64(limit))).map(SyncRun.init(row:))
     }
 
+    /// Every source with the outcome of its newest run ("never" when it has none), by name: what
+    /// the admin dashboard and `/metrics` report as sync health.
+    public func health() async throws -> [SourceHealth] {
+        let sql = """
+            SELECT s.id, s.name, s.enabled, r.status, r.error, r.finished_at FROM sync_sources s
+            LEFT JOIN sync_runs r ON r.id = (SELECT MAX(id) FROM sync_runs WHERE source_id = s.id) ORDER BY s.name
+            """
+        return try await db.query(sql, []).map { row in
+            SourceHealth(id: try row.int("id"), name: try row.string("name"), enabled: try row.bool("enabled"),
+                         lastStatus: row.optionalString("status") ?? "never", lastError: row.optionalString("error"), lastFinishedAt: row.optionalDate("finished_at"))
+        }
+    }
+
     /// The newest run of the source that finished with status `succeeded`, if any.
     public func lastSucceededRun(sourceId: Int64) async throws -> SyncRun? {
         try await db.first("SELECT \(SyncRun.columns) FROM sync_runs WHERE source_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1", .int(sourceId)).map(SyncRun.init(row:))
