@@ -28,6 +28,7 @@ SERVER_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
     stop_throwaway_postgres
+    if [ -n "${FUZZ_KEEP:-}" ]; then rm -rf "$FUZZ_KEEP"; cp -r "$WORK" "$FUZZ_KEEP" 2>/dev/null; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -37,7 +38,7 @@ PG_SERVER="${PG_SERVER%/*}"
 
 ADMIN_KEY="fuzz-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # A small git repository for the sync sources the fuzzer may create.
-git init -q --bare "$WORK/repo.git"
+git init -q --bare -b main "$WORK/repo.git"
 git -C "$WORK" clone -q "$WORK/repo.git" checkout 2>/dev/null
 mkdir -p "$WORK/checkout/skills/fuzzed"
 printf -- '---\nname: fuzzed\ndescription: A skill for fuzzing\n---\nBody\n' > "$WORK/checkout/skills/fuzzed/SKILL.md"
@@ -55,7 +56,7 @@ run_backend() { # run_backend NAME DATABASE_URL
     mkdir -p "$data"
     DATA_DIR="$data" DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" AUTO_MIGRATE=true BCRYPT_COST=4 \
         ADMIN_PASSWORD=fuzz-admin-password-1 ADMIN_API_KEY="$ADMIN_KEY" SYNC_ALLOW_FILE_URLS=true LOGIN_RATE_LIMIT=100000 REGISTER_RATE_LIMIT=100000 PUBLISH_RATE_LIMIT=100000 \
-        LOG_LEVEL=error "$SERVER" serve > "$WORK/server-$name.log" 2>&1 &
+        LOG_LEVEL=warning "$SERVER" serve > "$WORK/server-$name.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
     local base="http://127.0.0.1:$port"
@@ -88,7 +89,9 @@ run_backend() { # run_backend NAME DATABASE_URL
         echo "    $line"
         if [ "$rc" -ne 0 ] || [ "$generated" -eq 0 ]; then
             status=1
-            grep -E '^(_|[0-9]+\. |- |  [A-Z]+ /)|Server error|does not conform|Undocumented|Failed' "$log" | head -40 || tail -40 "$log"
+            # The failures section: each case with its answer and a curl line to reproduce it.
+            sed -n '/^_\{5,\}/,$p' "$log" | grep -v '^\s*$' | head -80
+            grep -q '^_\{5,\}' "$log" || tail -40 "$log"
             total_failed=$((total_failed + 1))
         else
             total_passed=$((total_passed + 1))

@@ -57,7 +57,15 @@ extra_failed=0
 run_suite() { # run_suite LABEL SCRIPT
     local label="$1" script="$2" log="$WORK/$(basename "$2").log"
     echo "==> $label"
-    if AGENTHUB_SERVER_BINARY="$(swift build --show-bin-path)/agenthub-server" "$script" > "$log" 2>&1; then :; else status=1; fi
+    local rc=0
+    AGENTHUB_SERVER_BINARY="$(swift build --show-bin-path)/agenthub-server" "$script" > "$log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        # What failed, for whoever reads only this output (CI).
+        status=1
+        echo "--- $label failed (exit $rc); the end of its output:"
+        tail -80 "$log"
+        echo "---"
+    fi
     grep -E '^(FAILED|ERROR)|tests: [0-9]+ passed' "$log" | tail -20 || true
     local line p f
     line=$(grep -E 'tests: [0-9]+ passed' "$log" | tail -1 || true)

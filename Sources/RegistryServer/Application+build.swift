@@ -14,7 +14,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ErrorMiddleware(routes: routeTable))
-    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
+    router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
 
     HealthController(registry: services.registry, migrations: services.migrations).addRoutes(to: router)
     if services.configuration.metricsEnabled { MetricsController(services: services).addRoutes(to: router) }

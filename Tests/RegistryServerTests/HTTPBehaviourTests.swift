@@ -68,6 +68,51 @@ struct HTTPBehaviourTests {
         }
     }
 
+    // Found by the API fuzzer: a NUL in a query parameter (PostgreSQL 22021), a tag with a NUL
+    // (SQLite's length() stops at it, failing the CHECK) — each answered 500.
+    @Test("text no database can hold — NUL and control characters in tags, queries and manifests — is a 4xx that stores nothing", arguments: TestDatabases.backends)
+    func unstorableText(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            let admin = TestApp.Auth.apiKey(TestApp.adminAPIKey)
+            for path in ["/api/v1/admin/audit?action=a%00b", "/api/v1/search?q=pdf%00", "/api/v1/assets?owner=x%00y", "/api/v1/skills?keyword=%00",
+                         "/api/v1/assets/skill/a%00b"] {
+                let reply = try await app.request(.get, path, auth: admin)
+                #expect(reply.status == .badRequest, "\(path): \(reply.status.code) \(reply.text)")
+                #expect(reply.detail?.contains("NUL") == true)
+            }
+            // An escaped percent sign is text, not a NUL.
+            #expect(try await app.request(.get, "/api/v1/search?q=100%2500", auth: admin).status == .ok)
+
+            // A tool from an existing client: empty tags are dropped silently, unusable ones with a warning.
+            let tool = try await app.request(.post, "/api/v1/mcps", auth: .apiKey(owner.apiKey), json: [
+                "name": "tagged", "description": "d", "command": "npx", "tags": ["", "\u{0}V", "Ok", "ok", "a\u{7}b", String(repeating: "x", count: 65)],
+            ])
+            #expect(tool.status == .created, "\(tool.text)")
+            #expect(tool.json["tags"] as? [String] == ["ok"], "\(tool.text)")
+            let detail = try await app.request(.get, "/api/v1/assets/tool/tagged")
+            #expect((detail.json["asset"] as? [String: Any])?["tags"] as? [String] == ["ok"], "\(detail.text)")
+            let version = try await app.request(.get, "/api/v1/assets/tool/tagged/versions/1.0.0")
+            #expect((version.json["warnings"] as? [String])?.filter { $0.contains("left out") }.count == 3, "\(version.text)")
+
+            // A skill's manifest is the author's own: a bad tag or a NUL anywhere is refused.
+            for (label, manifest) in [
+                ("NUL in a tag", "---\nname: bad-skill\ndescription: d\ntags: [\"a\\0b\"]\n---\nBody\n"),
+                ("bell in a tag", "---\nname: bad-skill\ndescription: d\ntags: [\"a\\ab\"]\n---\nBody\n"),
+                ("65 scalars", "---\nname: bad-skill\ndescription: d\ntags: [\(String(repeating: "é", count: 65))]\n---\nBody\n"),
+                ("NUL in the description", "---\nname: bad-skill\ndescription: \"a\\0b\"\n---\nBody\n"),
+                ("NUL in the body", "---\nname: bad-skill\ndescription: d\n---\nBo\u{0}dy\n"),
+            ] {
+                let reply = try await app.request(.post, "/api/v1/assets/skill", auth: .apiKey(owner.apiKey), json: ["files": ["SKILL.md": manifest]])
+                #expect((400..<500).contains(Int(reply.status.code)), "\(label): \(reply.status.code) \(reply.text)")
+            }
+            let description = try await app.request(.post, "/api/v1/mcps", auth: .apiKey(owner.apiKey), json: ["name": "nul-tool", "description": "a\u{0}b", "command": "npx"])
+            #expect(description.status == .unprocessableContent, "\(description.text)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/bad-skill").status == .notFound)
+            #expect(try await app.request(.get, "/api/v1/assets/tool/nul-tool").status == .notFound)
+        }
+    }
+
     @Test("answers carry security headers and a request id; API answers are not cached")
     func headers() async throws {
         try await TestApp.run(.sqlite) { (app: TestApp) async throws in

@@ -37,6 +37,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("database unavailable", metadata: ["error": "\(error)"])
                 return APIJSON.errorResponse(status: .serviceUnavailable, detail: "the database is unavailable; try again shortly", headers: [.retryAfter: "5"])
             }
+            if case .unstorableText = error {
+                context.logger.notice("text refused by the database", metadata: ["error": "\(error)"])
+                return APIJSON.errorResponse(status: .badRequest, detail: "the request holds text the database cannot store, such as a NUL (\\u0000) character; remove it and try again")
+            }
             context.logger.error("database error", metadata: ["error": "\(error)"])
             return APIJSON.errorResponse(status: .internalServerError, detail: "internal server error (request \(requestId(context)))")
         } catch {

@@ -19,11 +19,18 @@ struct PreparedAsset: Sendable {
     /// Reads the manifest of `package` for `kind`; a bad manifest is a 422 naming the file and field.
     static func prepare(kind: AssetKind, package: AssetPackage, limits: PackageLimits) throws -> PreparedAsset {
         do {
-            switch kind {
-            case .skill: return try skill(package)
-            case .agent: return try agent(package)
-            case .tool: return try tool(package, limits: limits)
+            let prepared = switch kind {
+            case .skill: try skill(package)
+            case .agent: try agent(package)
+            case .tool: try tool(package, limits: limits)
             }
+            // Both databases keep these as text: a NUL is refused here, the same on either
+            // (PostgreSQL cannot store one; SQLite would cut it short in places).
+            if [prepared.description, prepared.manifestText, prepared.readmeMarkdown].contains(where: { $0.contains("\u{0}") })
+                || prepared.metadataJSON.contains("\\u0000") {
+                throw APIError.unprocessable("the manifest or README holds a NUL (\\u0000) character; remove it")
+            }
+            return prepared
         } catch let error as ManifestError {
             throw APIError.unprocessable(error.description)
         } catch let error as PackageError {
@@ -79,9 +86,14 @@ struct PreparedAsset: Sendable {
         files.append(PackageFile(path: MCPServerConfig.fileName, text: storedText))
         let storedPackage = try AssetPackage(files: files, limits: limits)
         let readme = package.file("README.md")?.text ?? config.description
+        // Existing clients send empty tags; a tag the rule refuses is left out and said so.
         var tags: [String] = []
-        for tag in config.tags.map({ $0.lowercased().trimmingCharacters(in: .whitespaces) }) where (1...64).contains(tag.count) && !tags.contains(tag) {
-            tags.append(tag)
+        for tag in config.tags {
+            if let normalised = AssetTag.normalised(tag) {
+                if !tags.contains(normalised) { tags.append(normalised) }
+            } else if !tag.trimmingCharacters(in: .whitespaces).isEmpty {
+                warnings.append("mcp.json: the tag '\(tag.prefix(70))' was left out; a tag is 1 to \(AssetTag.maximumLength) characters without control characters")
+            }
         }
         let metadata = JSONValue.object([
             "transport": .string(config.transport.rawValue),

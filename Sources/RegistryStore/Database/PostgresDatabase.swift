@@ -222,6 +222,7 @@ public final class PostgresDatabase: Database {
         case "23505": return DatabaseError.uniqueViolation(constraint: info[.constraintName])
         case "23503": return DatabaseError.foreignKeyViolation
         case "23502", "23514": return DatabaseError.constraintViolation(info[.message] ?? state)
+        case "22021", "22P05": return DatabaseError.unstorableText(info[.message] ?? state)
         case _ where state.hasPrefix("08") || state.hasPrefix("57"):
             return DatabaseError.unavailable("PostgreSQL \(state): \(info[.message] ?? "")")
         default:

@@ -110,7 +110,7 @@ public struct MCPServerConfig: Sendable, Equatable, Codable {
         for key in headers.keys where key.isEmpty || key.contains(where: { $0 == ":" || $0.isWhitespace || $0.isNewline }) {
             throw ManifestError(file: file, field: "headers", "'\(key)' is not a valid header name")
         }
-        if tags.count > 32 { throw ManifestError(file: file, field: "tags", "at most 32 tags are allowed") }
+        if tags.count > AssetTag.maximumCount { throw ManifestError(file: file, field: "tags", "at most \(AssetTag.maximumCount) tags are allowed") }
     }
 
     static func isVariableName(_ name: String) -> Bool {

@@ -73,20 +73,19 @@ public struct SkillManifest: Sendable, Equatable {
         return version
     }
 
-    /// Tags: a list of text, each 1 to 64 characters, lower-cased, duplicates dropped.
+    /// Tags: a list of text, each as ``AssetTag`` allows, lower-cased, duplicates dropped.
     static func tags(_ document: Frontmatter, file: String) throws(ManifestError) -> [String] {
         if case .string? = document.fields["tags"] {
             throw ManifestError(file: file, field: "tags", "must be a list, e.g. `tags: [pdf, documents]`")
         }
         var result: [String] = []
         for tag in try document.stringList("tags", file: file) ?? [] {
-            let normalised = tag.lowercased()
-            guard (1...64).contains(normalised.count), !normalised.contains(where: { $0.isNewline }) else {
-                throw ManifestError(file: file, field: "tags", "each tag must be 1 to 64 characters on one line; '\(tag.prefix(70))' is not")
+            guard let normalised = AssetTag.normalised(tag) else {
+                throw ManifestError(file: file, field: "tags", "each tag must be 1 to \(AssetTag.maximumLength) characters on one line, without control characters; '\(tag.prefix(70))' is not")
             }
             if !result.contains(normalised) { result.append(normalised) }
         }
-        guard result.count <= 32 else { throw ManifestError(file: file, field: "tags", "at most 32 tags are allowed") }
+        guard result.count <= AssetTag.maximumCount else { throw ManifestError(file: file, field: "tags", "at most \(AssetTag.maximumCount) tags are allowed") }
         return result
     }
 }
