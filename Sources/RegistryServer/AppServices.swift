@@ -20,6 +20,7 @@ struct AppServices: Sendable {
     let sealer: CredentialSealer
     let syncService: SyncService
     let metrics: ServerMetrics
+    let responseCache: ResponseCache
     let logger: Logger
 
     var packageLimits: PackageLimits { configuration.packageLimits }
@@ -69,6 +70,7 @@ struct AppServices: Sendable {
                     }
                 ),
                 metrics: metrics,
+                responseCache: ResponseCache(registry: registry, lifetime: configuration.responseCacheLifetime, maxBytes: configuration.responseCacheBytes),
                 logger: logger
             )
             // Runs a crash or kill left "running" are recorded as interrupted; their sources sync again.

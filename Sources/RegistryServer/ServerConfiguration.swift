@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
         .init(name: "BCRYPT_COST", defaultValue: "12", meaning: "bcrypt work factor for passwords and API keys (4 to 16)."),
         .init(name: "API_KEY_CACHE_SIZE", defaultValue: "10000", meaning: "How many verified API keys are remembered in memory, so that repeated requests cost no bcrypt check."),
         .init(name: "API_KEY_CACHE_TTL_SECONDS", defaultValue: "300", meaning: "How long a verified API key is remembered."),
+        .init(name: "RESPONSE_CACHE_SECONDS", defaultValue: "1", meaning: "How long answers of the public read routes (asset detail, downloads, AgentHub item and install) are kept in memory. A change made through this server shows at once; one made by another process (a second replica, `sync --once`) within this time. 0 turns the cache off."),
+        .init(name: "RESPONSE_CACHE_MB", defaultValue: "64", meaning: "Memory the response cache may use, in MiB."),
         .init(name: "LOGIN_RATE_LIMIT", defaultValue: "10", meaning: "Login attempts allowed per client address and per account within the window; more get 429."),
         .init(name: "LOGIN_RATE_WINDOW_SECONDS", defaultValue: "60", meaning: "The window of `LOGIN_RATE_LIMIT`."),
         .init(name: "REGISTER_RATE_LIMIT", defaultValue: "20", meaning: "Accounts one client address may create (`/auth/register`, the AgentHub client's sign-up) per `REGISTER_RATE_WINDOW_SECONDS`; more get 429."),
@@ -74,6 +76,8 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: UInt8
     public var apiKeyCacheSize: Int
     public var apiKeyCacheTTL: Duration
+    public var responseCacheLifetime: Duration
+    public var responseCacheBytes: Int
     public var loginRateLimit: Int
     public var loginRateWindow: Duration
     public var maxBodyBytes: Int
@@ -148,6 +152,8 @@ public struct ServerConfiguration: Sendable {
         bcryptCost = UInt8(try integer("BCRYPT_COST", default: 12, range: 4...16))
         apiKeyCacheSize = try integer("API_KEY_CACHE_SIZE", default: 10_000, range: 0...10_000_000)
         apiKeyCacheTTL = .seconds(try integer("API_KEY_CACHE_TTL_SECONDS", default: 300, range: 0...86_400))
+        responseCacheLifetime = .seconds(try integer("RESPONSE_CACHE_SECONDS", default: 1, range: 0...3600))
+        responseCacheBytes = try integer("RESPONSE_CACHE_MB", default: 64, range: 0...65_536) * 1024 * 1024
         loginRateLimit = try integer("LOGIN_RATE_LIMIT", default: 10, range: 1...1_000_000)
         loginRateWindow = .seconds(try integer("LOGIN_RATE_WINDOW_SECONDS", default: 60, range: 1...86_400))
         registerRateLimit = try integer("REGISTER_RATE_LIMIT", default: 20, range: 1...10_000_000)

@@ -5,10 +5,16 @@ import Shared
 /// transaction, so a multi-step change (a user, their first key, the audit entry) commits as one.
 public struct RegistryDatabase: Sendable {
     public let database: any Database
+    private let counted: ChangeCountingDatabase
 
+    /// Every statement goes through a ``ChangeCountingDatabase`` (the one given, or one made around it).
     public init(database: any Database) {
-        self.database = database
+        counted = database as? ChangeCountingDatabase ?? ChangeCountingDatabase(database)
+        self.database = counted
     }
+
+    /// Changes made through this process so far (see ``ChangeCountingDatabase/generation``).
+    public var changeGeneration: UInt64 { counted.generation }
 
     public var dialect: SQLDialect { database.dialect }
     public var users: UserStore { UserStore(database) }
@@ -38,7 +44,7 @@ public struct RegistryDatabase: Sendable {
     public static func open(url: DatabaseURL, migrationsDirectory: String?, acquireTimeout: Duration? = nil, logger: Logger) async throws -> (RegistryDatabase, MigrationRunner) {
         let folder = try MigrationDirectory.locate(explicit: migrationsDirectory)
         let migrations = try MigrationDirectory.load(from: folder)
-        let database = try await url.open(acquireTimeout: acquireTimeout, logger: logger)
+        let database = ChangeCountingDatabase(try await url.open(acquireTimeout: acquireTimeout, logger: logger))
         return (RegistryDatabase(database: database), MigrationRunner(database: database, migrations: migrations, logger: logger))
     }
 }

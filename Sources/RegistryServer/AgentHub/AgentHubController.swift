@@ -46,7 +46,14 @@ struct AgentHubController {
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try APIJSON.response(try await responses.item(try await asset(context)))
+        try await services.responseCache.answer(cacheKey("item", context), to: request) {
+            (try APIJSON.conditionalAnswer(try await responses.item(try await asset(context))), true)
+        }
+    }
+
+    /// The collection, the route and the id: what the answer of a cached route depends on.
+    private func cacheKey(_ route: String, _ context: AppRequestContext) -> String {
+        "agenthub\u{0}\(collection.rawValue)\u{0}\(route)\u{0}\(context.parameters.get("id") ?? "")"
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,7 +63,14 @@ struct AgentHubController {
     }
 
     /// What the client installs, from the recorded (latest, not yanked) version.
+    /// Kept in the response cache while current (deleted assets are not found here at all).
     @Sendable func installPackage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await services.responseCache.answer(cacheKey("install", context), to: request) {
+            (try APIJSON.conditionalAnswer(try await installPayload(context)), true)
+        }
+    }
+
+    private func installPayload(_ context: AppRequestContext) async throws -> JSONValue {
         let asset = try await asset(context)
         let version = try await installableVersion(asset)
         switch collection {
@@ -81,30 +95,30 @@ struct AgentHubController {
                 commit = hash ?? ""
                 path = subPath ?? ""
             }
-            return try APIJSON.response(.object([
+            return .object([
                 "name": .string(asset.name), "version": .string(version.version), "digest": .string(version.digest),
                 "git_url": .string(gitURL), "commit_hash": .string(commit), "skill_path": .string(path),
                 "files": .object(text), "binary_files": .array(binary),
-            ]))
+            ])
         case .mcps:
             let metadata = (try? JSONDecoder().decode(JSONValue.self, from: Data(version.metadataJSON.utf8))) ?? .object([:])
             guard case .object(let fields) = metadata, let server = fields["server"] else {
                 throw APIError.notFound("tool '\(asset.name)' has no server configuration")
             }
-            return try APIJSON.response(.object([
+            return .object([
                 "name": .string(asset.name), "version": .string(version.version),
                 "config": .object(["mcpServers": .object([asset.name: server])]),
                 "env_vars_needed": fields["variables_needed"] ?? .array([]), "oauth_hint": .null,
-            ]))
+            ])
         case .agents:
             let references = try await AssetPresenter(registry: services.registry).references(of: version)
-            return try APIJSON.response(.object([
+            return .object([
                 "name": .string(asset.name), "version": .string(version.version), "prompt": .string(AgentHubResponses.prompt(version)),
                 "skill_names": .array(references.filter { $0.kind == .skill }.map { .string($0.name) }),
                 "mcp_names": .array(references.filter { $0.kind == .tool }.map { .string($0.name) }),
                 "referenced_skills": .array(references.filter { $0.kind == .skill }.map(AgentHubResponses.reference)),
                 "referenced_mcps": .array(references.filter { $0.kind == .tool }.map(AgentHubResponses.reference)),
-            ]))
+            ])
         }
     }
 

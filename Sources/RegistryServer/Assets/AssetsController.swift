@@ -38,8 +38,12 @@ struct AssetsController {
     }
 
     /// With an ETag: `agenthub update` asks again with `If-None-Match` and gets a 304 when nothing changed.
+    /// Kept in the response cache while current (not for a deleted asset, which only admins see).
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try APIJSON.conditionalResponse(try await presenter.detail(try await visibleAsset(context)), request: request)
+        try await services.responseCache.answer(Self.cacheKey("detail", context), to: request) {
+            let asset = try await visibleAsset(context)
+            return (try APIJSON.conditionalAnswer(try await presenter.detail(asset)), asset.status != .deleted)
+        }
     }
 
     @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> VersionDetail {
@@ -48,8 +52,10 @@ struct AssetsController {
     }
 
     @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let asset = try await visibleAsset(context)
-        return try await packageResponse(asset, try await storedVersion(asset, context), request: request)
+        try await services.responseCache.answer(Self.cacheKey("download", context), to: request) {
+            let asset = try await visibleAsset(context)
+            return (try await packageAnswer(asset, try await storedVersion(asset, context)), asset.status != .deleted)
+        }
     }
 
     /// For the owner and admins: the warnings of the latest version and the sync diagnostics about
@@ -72,21 +78,25 @@ struct AssetsController {
 
     /// The highest version that is not yanked.
     @Sendable func downloadLatest(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let asset = try await visibleAsset(context)
-        guard let version = try await services.registry.assets.versions(assetId: asset.id).first(where: { !$0.yanked }) else {
-            throw APIError.notFound("\(asset.kind.rawValue) '\(asset.name)' has no version that is not yanked; ask for an exact version")
+        try await services.responseCache.answer(Self.cacheKey("download-latest", context), to: request) {
+            let asset = try await visibleAsset(context)
+            guard let version = try await services.registry.assets.versions(assetId: asset.id).first(where: { !$0.yanked }) else {
+                throw APIError.notFound("\(asset.kind.rawValue) '\(asset.name)' has no version that is not yanked; ask for an exact version")
+            }
+            return (try await packageAnswer(asset, version), asset.status != .deleted)
         }
-        return try await packageResponse(asset, version, request: request)
     }
 
-    private func packageResponse(_ asset: Asset, _ version: AssetVersion, request: Request) async throws -> Response {
-        let etag = "\"\(version.digest)\""
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=0, must-revalidate"]
+    /// The route and its path parameters: what the answer of a cached route depends on.
+    private static func cacheKey(_ route: String, _ context: AppRequestContext) -> String {
+        [route, context.parameters.get("kind") ?? "", context.parameters.get("name") ?? "", context.parameters.get("version") ?? ""].joined(separator: "\u{0}")
+    }
+
+    /// The package as `.tar.gz`, its ETag the package digest.
+    private func packageAnswer(_ asset: Asset, _ version: AssetVersion) async throws -> CachedAnswer {
+        var headers: HTTPFields = [.cacheControl: "public, max-age=0, must-revalidate"]
         headers[HTTPField.Name(PackageHeaders.digest)!] = version.digest
         headers[HTTPField.Name(PackageHeaders.version)!] = version.version
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
-            return Response(status: .notModified, headers: headers)
-        }
         let files = try await services.registry.assets.package(versionId: version.id)
         let archive: [UInt8]? = try await BlockingWork.run {
             let package = try AssetPackage(files: files, limits: PackageLimits(maxFiles: .max, maxFileBytes: .max, maxTotalBytes: .max))
@@ -96,9 +106,11 @@ struct AssetsController {
         guard let archive else {
             throw APIError(.internalServerError, "the stored package of \(asset.name) \(version.version) does not match its digest")
         }
-        headers[.contentType] = PackageArchive.mediaType
-        headers[.contentDisposition] = "attachment; filename=\"\(asset.name)-\(version.version).tar.gz\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: archive)))
+        return CachedAnswer(
+            etag: "\"\(version.digest)\"", headers: headers,
+            contentHeaders: [.contentType: PackageArchive.mediaType, .contentDisposition: "attachment; filename=\"\(asset.name)-\(version.version).tar.gz\""],
+            body: ByteBuffer(bytes: archive)
+        )
     }
 
     // MARK: - Publishing

@@ -39,15 +39,16 @@ enum APIJSON {
     /// `value` with an `ETag` (the SHA-256 of the body); `304 Not Modified` without a body when
     /// the request's `If-None-Match` names it, so a client that cached the answer re-reads nothing.
     static func conditionalResponse(_ value: some Encodable, request: Request) throws -> Response {
-        // Sorted keys: the same value is the same bytes, so the same ETag.
+        try conditionalAnswer(value).response(to: request)
+    }
+
+    /// `value` encoded with sorted keys — the same value is the same bytes, so the same ETag.
+    static func conditionalAnswer(_ value: some Encodable) throws -> CachedAnswer {
         let data = try stableEncoder.encode(value)
-        let etag = "\"\(SHA256Hex.hex(data))\""
-        var fields: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
-            return Response(status: .notModified, headers: fields)
-        }
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return CachedAnswer(
+            etag: "\"\(SHA256Hex.hex(data))\"", headers: [.cacheControl: "no-cache"],
+            contentHeaders: [.contentType: "application/json; charset=utf-8"], body: ByteBuffer(bytes: data)
+        )
     }
 
     static func errorResponse(status: HTTPResponse.Status, detail: String, headers: HTTPFields = [:]) -> Response {

@@ -72,7 +72,7 @@ public final class SQLiteDatabase: Database {
 
     /// Reads outside a transaction go to a reader connection; everything else waits for the writer.
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [DatabaseRow] {
-        if !readers.isEmpty, Self.isRead(sql) {
+        if !readers.isEmpty, SQLStatement.isRead(sql) {
             let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
             return try await Self.run(sql, binds, on: readers[abs(index) % readers.count])
         }
@@ -110,11 +110,6 @@ public final class SQLiteDatabase: Database {
                 do { try await connection.close() } catch { logger.warning("closing SQLite connection failed: \(error)") }
             }
         }
-    }
-
-    static func isRead(_ sql: String) -> Bool {
-        let head = sql.drop(while: { $0.isWhitespace }).prefix(6).uppercased()
-        return head.hasPrefix("SELECT") || head.hasPrefix("WITH")
     }
 
     static func run(_ sql: String, _ binds: [SQLValue], on connection: SQLiteConnection) async throws -> [DatabaseRow] {

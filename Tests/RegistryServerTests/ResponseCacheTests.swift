@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import RegistryStore
+import Shared
+import Testing
+import TestSupport
+@testable import RegistryServer
+
+@Suite("Response cache: hot answers from memory, never stale after a change made here")
+struct ResponseCacheTests {
+    /// Writes to the database without this server's change count — what another process does.
+    static func writeElsewhere(_ app: TestApp, _ sql: String, _ binds: SQLValue...) async throws {
+        let counted = try #require(app.services.registry.database as? ChangeCountingDatabase)
+        try await counted.base.execute(sql, binds)
+    }
+
+    @Test("detail, downloads and the AgentHub item and install are kept; a publish, yank, deprecation, install, delete and restore here show at once", arguments: TestDatabases.backends)
+    func changesHereShowAtOnce(backend: TestBackend) async throws {
+        try await TestApp.run(backend, environment: ["RESPONSE_CACHE_SECONDS": "600"]) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            let admin = TestApp.Auth.apiKey(TestApp.adminAPIKey)
+            try await app.publishArchive(.skill, TestApp.skill("hot", version: "1.0.0", description: "First words"), key: owner.apiKey)
+            let first = try await app.request(.get, "/api/v1/assets/skill/hot")
+            let id = try #require((first.json["asset"] as? [String: Any])?["id"] as? Int)
+            let paths = ["/api/v1/assets/skill/hot", "/api/v1/assets/skill/hot/download", "/api/v1/assets/skill/hot/versions/1.0.0/download",
+                         "/api/v1/skills/\(id)", "/api/v1/skills/\(id)/install"]
+            for path in paths {
+                let one = try await app.request(.get, path)
+                let two = try await app.request(.get, path)
+                #expect(one.status == .ok && two.status == .ok, "\(path): \(one.status.code)")
+                #expect(one.body == two.body && one.headers[.eTag] == two.headers[.eTag] && one.headers[.eTag] != nil, "\(path)")
+                let revalidated = try await app.request(.get, path, headers: [.ifNoneMatch: try #require(one.headers[.eTag])])
+                #expect(revalidated.status == .notModified && revalidated.body.isEmpty, "\(path)")
+            }
+            #expect(app.services.responseCache.count == paths.count)
+
+            // Kept: a change this server did not make is not seen within the lifetime…
+            try await Self.writeElsewhere(app, "UPDATE assets SET description = ? WHERE name = ?", .text("Changed elsewhere"), .text("hot"))
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot").text.contains("First words"))
+
+            // …but every change made here is, at once.
+            try await app.publishArchive(.skill, TestApp.skill("hot", version: "1.1.0", description: "Second words"), key: owner.apiKey)
+            let second = try await app.request(.get, "/api/v1/assets/skill/hot")
+            #expect((second.json["asset"] as? [String: Any])?["latest_version"] as? String == "1.1.0", "\(second.text)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot/download").headers[.init(PackageHeaders.version)!] == "1.1.0")
+            #expect(try await app.request(.get, "/api/v1/skills/\(id)/install").json["version"] as? String == "1.1.0")
+
+            #expect(try await app.request(.post, "/api/v1/assets/skill/hot/versions/1.1.0/yank", auth: .apiKey(owner.apiKey), json: ["reason": "broken"]).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot/download").headers[.init(PackageHeaders.version)!] == "1.0.0")
+            #expect(try await app.request(.get, "/api/v1/skills/\(id)/install").json["version"] as? String == "1.0.0")
+
+            #expect(try await app.request(.put, "/api/v1/assets/skill/hot/deprecation", auth: .apiKey(owner.apiKey), json: ["message": "use cold"]).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot").text.contains("use cold"))
+
+            let installsBefore = try #require(try await app.request(.get, "/api/v1/skills/\(id)").json["installs"] as? Int)
+            #expect(try await app.request(.post, "/api/v1/skills/\(id)/install", auth: .apiKey(owner.apiKey)).status == .noContent)
+            #expect(try await app.request(.get, "/api/v1/skills/\(id)").json["installs"] as? Int == installsBefore + 1)
+
+            #expect(try await app.request(.delete, "/api/v1/assets/skill/hot", auth: admin).status == .noContent)
+            for path in paths {
+                #expect(try await app.request(.get, path).status == .notFound, "\(path) after delete")
+            }
+            // The admin still sees the deleted asset; that answer is not kept for anyone else.
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot", auth: admin).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot").status == .notFound)
+            #expect(try await app.request(.post, "/api/v1/assets/skill/hot/restore", auth: admin).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/hot").status == .ok)
+        }
+    }
+
+    @Test("a change made by another process shows once the lifetime is over; a lifetime of 0 keeps nothing")
+    func lifetime() async throws {
+        try await TestApp.run(.sqlite, environment: ["RESPONSE_CACHE_SECONDS": "1"]) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            try await app.publishArchive(.skill, TestApp.skill("warm", version: "1.0.0", description: "Old words"), key: owner.apiKey)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/warm").text.contains("Old words"))
+            try await Self.writeElsewhere(app, "UPDATE assets SET description = ? WHERE name = ?", .text("New words"), .text("warm"))
+            #expect(try await app.request(.get, "/api/v1/assets/skill/warm").text.contains("Old words"))
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await app.request(.get, "/api/v1/assets/skill/warm").text.contains("New words"))
+        }
+        try await TestApp.run(.sqlite, environment: ["RESPONSE_CACHE_SECONDS": "0"]) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            try await app.publishArchive(.skill, TestApp.skill("cold", version: "1.0.0", description: "Old words"), key: owner.apiKey)
+            #expect(try await app.request(.get, "/api/v1/assets/skill/cold").text.contains("Old words"))
+            try await Self.writeElsewhere(app, "UPDATE assets SET description = ? WHERE name = ?", .text("New words"), .text("cold"))
+            #expect(try await app.request(.get, "/api/v1/assets/skill/cold").text.contains("New words"))
+            #expect(app.services.responseCache.count == 0)
+        }
+    }
+
+    @Test("the cache stays within its memory bound")
+    func bounded() async throws {
+        // 1 MiB: entries of up to 128 KiB, so at most a handful of 100 KB packages stay.
+        try await TestApp.run(.sqlite, environment: ["RESPONSE_CACHE_MB": "1", "RESPONSE_CACHE_SECONDS": "600"]) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            var generator = SystemRandomNumberGenerator()
+            for index in 0..<20 {
+                // Random bytes do not compress: each archive is about 100 KB.
+                let noise = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                try await app.publishArchive(.skill, TestApp.skill("big-\(index)", version: "1.0.0", extra: [PackageFile(path: "data.bin", contents: noise)]), key: owner.apiKey)
+            }
+            for index in 0..<20 {
+                let reply = try await app.request(.get, "/api/v1/assets/skill/big-\(index)/download")
+                #expect(reply.status == .ok && reply.body.count > 90_000)
+            }
+            #expect(app.services.responseCache.count <= 10)
+            #expect(app.services.responseCache.count >= 1)
+        }
+    }
+}
