@@ -34,12 +34,25 @@ struct ResponseCacheTests {
             }
             #expect(app.services.responseCache.count == paths.count)
 
+            // Searches are kept by query, in all three search routes.
+            let searches = ["/api/v1/assets?q=hot", "/api/v1/search?q=hot", "/api/v1/skills?keyword=hot"]
+            for path in searches {
+                #expect(try await app.request(.get, path).text.contains("First words"), "\(path)")
+            }
+            #expect(app.services.responseCache.count == paths.count + searches.count)
+
             // Kept: a change this server did not make is not seen within the lifetime…
             try await Self.writeElsewhere(app, "UPDATE assets SET description = ? WHERE name = ?", .text("Changed elsewhere"), .text("hot"))
             #expect(try await app.request(.get, "/api/v1/assets/skill/hot").text.contains("First words"))
+            #expect(try await app.request(.get, "/api/v1/assets?q=hot").text.contains("First words"))
 
             // …but every change made here is, at once.
             try await app.publishArchive(.skill, TestApp.skill("hot", version: "1.1.0", description: "Second words"), key: owner.apiKey)
+            try await app.publishArchive(.skill, TestApp.skill("hot-too", version: "1.0.0", description: "Also hot"), key: owner.apiKey)
+            for path in searches {
+                let found = try await app.request(.get, path).text
+                #expect(found.contains("Second words") && found.contains("hot-too"), "\(path): \(found.prefix(200))")
+            }
             let second = try await app.request(.get, "/api/v1/assets/skill/hot")
             #expect((second.json["asset"] as? [String: Any])?["latest_version"] as? String == "1.1.0", "\(second.text)")
             #expect(try await app.request(.get, "/api/v1/assets/skill/hot/download").headers[.init(PackageHeaders.version)!] == "1.1.0")

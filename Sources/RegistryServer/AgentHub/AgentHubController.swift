@@ -28,13 +28,16 @@ struct AgentHubController {
         }
     }
 
+    /// The same for every caller, so kept in the response cache by query.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let page = try request.pageRequest()
-        let keyword = request.queryString("keyword") ?? request.queryString("q")
-        if let keyword, keyword.count > 256 { throw APIError.unprocessable("keyword must be at most 256 characters") }
-        let query = AssetQuery(text: keyword, kind: collection.assetKind, tag: request.queryString("tag"))
-        let (assets, total) = try await services.registry.assets.search(query, page: page)
-        return try APIJSON.response(AgentHubResponses.page(try await responses.items(assets), total: total, page: page))
+        try await services.responseCache.answer(cacheKey("list", context) + "\u{0}" + (request.uri.query ?? ""), to: request) {
+            let page = try request.pageRequest()
+            let keyword = request.queryString("keyword") ?? request.queryString("q")
+            if let keyword, keyword.count > 256 { throw APIError.unprocessable("keyword must be at most 256 characters") }
+            let query = AssetQuery(text: keyword, kind: collection.assetKind, tag: request.queryString("tag"))
+            let (assets, total) = try await services.registry.assets.search(query, page: page)
+            return (try APIJSON.conditionalAnswer(AgentHubResponses.page(try await responses.items(assets), total: total, page: page)), true)
+        }
     }
 
     /// A bare array, most installed first.

@@ -16,7 +16,14 @@ struct SearchController {
     }
 
     /// `{"skills": page, "mcps": page, "agents": page}`; with `type`, only that one.
+    /// The same for every caller, so kept in the response cache by query.
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await services.responseCache.answer("search\u{0}" + (request.uri.query ?? ""), to: request) {
+            (try APIJSON.conditionalAnswer(try await searchResult(request)), true)
+        }
+    }
+
+    private func searchResult(_ request: Request) async throws -> JSONValue {
         let page = try request.pageRequest()
         let text = request.queryString("q") ?? request.queryString("keyword")
         if let text, text.count > 256 { throw APIError.unprocessable("q must be at most 256 characters") }
@@ -31,7 +38,7 @@ struct SearchController {
             let (assets, total) = try await services.registry.assets.search(query, page: page)
             result[collection.rawValue] = AgentHubResponses.page(try await responses.items(assets), total: total, page: page)
         }
-        return try APIJSON.response(.object(result))
+        return .object(result)
     }
 
     @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> Response {

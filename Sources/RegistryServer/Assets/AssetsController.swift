@@ -30,11 +30,14 @@ struct AssetsController {
 
     // MARK: - Reading
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<AssetSummary> {
-        let page = try request.pageRequest()
-        let query = try AssetQueryParameters.parse(request)
-        let (assets, total) = try await services.registry.assets.search(query, page: page)
-        return Page(items: try await presenter.summaries(assets), total: total, page: page.page, size: page.size)
+    /// Search and browse: the same for every caller, so kept in the response cache by query.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await services.responseCache.answer("assets\u{0}" + (request.uri.query ?? ""), to: request) {
+            let page = try request.pageRequest()
+            let query = try AssetQueryParameters.parse(request)
+            let (assets, total) = try await services.registry.assets.search(query, page: page)
+            return (try APIJSON.conditionalAnswer(Page(items: try await presenter.summaries(assets), total: total, page: page.page, size: page.size)), true)
+        }
     }
 
     /// With an ETag: `agenthub update` asks again with `If-None-Match` and gets a 304 when nothing changed.

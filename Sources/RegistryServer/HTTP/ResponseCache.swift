@@ -30,8 +30,9 @@ struct CachedAnswer: Sendable {
     }
 }
 
-/// Answers of the public read routes — asset detail, package downloads, the AgentHub item and
-/// install payload — kept in memory, so a hot asset costs no database work.
+/// Answers of the public read routes — search and browse, asset detail, package downloads, the
+/// AgentHub lists, item and install payload — kept in memory, so a hot asset or a popular query
+/// costs no database work.
 ///
 /// An entry is used while nothing was written through this process since it was made (the
 /// database counts changes: ``ChangeCountingDatabase``), so a publish, yank, delete or install
