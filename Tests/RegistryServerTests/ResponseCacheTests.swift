@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 @testable import RegistryServer
 
-@Suite("Response cache: hot answers from memory, never stale after a change made here")
+@Suite("Response cache and recent identities: hot answers from memory, never stale after a change made here")
 struct ResponseCacheTests {
     /// Writes to the database without this server's change count — what another process does.
     static func writeElsewhere(_ app: TestApp, _ sql: String, _ binds: SQLValue...) async throws {
@@ -78,6 +78,41 @@ struct ResponseCacheTests {
             #expect(try await app.request(.get, "/api/v1/assets/skill/hot").status == .notFound)
             #expect(try await app.request(.post, "/api/v1/assets/skill/hot/restore", auth: admin).status == .ok)
             #expect(try await app.request(.get, "/api/v1/assets/skill/hot").status == .ok)
+        }
+    }
+
+    @Test("an API key's identity is kept: a revocation, a disabled account or a role change made here shows at once, one made elsewhere within the lifetime", arguments: TestDatabases.backends)
+    func identities(backend: TestBackend) async throws {
+        try await TestApp.run(backend, environment: ["RESPONSE_CACHE_SECONDS": "600"]) { (app: TestApp) async throws in
+            let admin = TestApp.Auth.apiKey(TestApp.adminAPIKey)
+            let alice = try await app.register("alice")
+            // The first use records when the key was last used — a write, so the second is the one kept.
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(alice.apiKey)).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(alice.apiKey)).status == .ok)
+
+            // Revoked by another process: still accepted within the lifetime…
+            try await Self.writeElsewhere(app, "UPDATE api_keys SET revoked_at = created_at WHERE user_id = ?", .int(alice.id))
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(alice.apiKey)).status == .ok)
+            // …and refused as soon as anything is written here.
+            _ = try await app.register("carol")
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(alice.apiKey)).status == .unauthorized)
+
+            // Revoked here: refused at once.
+            let bob = try await app.register("bob")
+            let created = try await app.request(.post, "/api/v1/users/me/api-keys", auth: .bearer(bob.token), json: ["name": "laptop"])
+            let key = try #require(created.json["api_key"] as? String)
+            let keyId = try #require(created.json["id"] as? Int)
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(key)).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(key)).status == .ok)
+            #expect(try await app.request(.delete, "/api/v1/users/me/api-keys/\(keyId)", auth: .bearer(bob.token)).status == .noContent)
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(key)).status == .unauthorized)
+
+            // Promoted, then disabled, here: the next request sees both.
+            #expect(try await app.request(.get, "/api/v1/admin/users", auth: .apiKey(bob.apiKey)).status == .forbidden)
+            #expect(try await app.request(.put, "/api/v1/admin/users/\(bob.id)/role", auth: admin, json: ["role": "admin"]).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/admin/users", auth: .apiKey(bob.apiKey)).status == .ok)
+            #expect(try await app.request(.put, "/api/v1/admin/users/\(bob.id)/disable", auth: admin).status == .ok)
+            #expect(try await app.request(.get, "/api/v1/users/me", auth: .apiKey(bob.apiKey)).status == .forbidden)
         }
     }
 

@@ -14,13 +14,15 @@ struct Authenticator: Sendable {
     /// `ADMIN_API_KEY`, compared in constant time.
     let adminAPIKey: String?
     let adminUsername: String
+    let recent: RecentIdentities
 
-    init(registry: RegistryDatabase, apiKeys: APIKeyService, tokens: TokenService, adminAPIKey: String?, adminUsername: String) {
+    init(registry: RegistryDatabase, apiKeys: APIKeyService, tokens: TokenService, adminAPIKey: String?, adminUsername: String, recent: RecentIdentities) {
         self.registry = registry
         self.apiKeys = apiKeys
         self.tokens = tokens
         self.adminAPIKey = adminAPIKey
         self.adminUsername = adminUsername
+        self.recent = recent
     }
 
     enum Credential: Equatable {
@@ -49,26 +51,37 @@ struct Authenticator: Sendable {
     func identity(for credential: Credential) async throws -> Identity {
         switch credential {
         case .apiKey(let key):
-            if isAdminKey(key) {
-                guard let admin = try await registry.users.find(username: adminUsername) else {
-                    throw APIError.unauthorized("the admin account \(adminUsername) does not exist; restart the server to create it")
-                }
-                return Identity(user: admin, method: .adminKey)
-            }
-            guard let record = try await apiKeys.verify(key, in: registry.apiKeys) else {
-                throw APIError.unauthorized("invalid API key: it is unknown or was revoked; create a new one with `agenthub login` or in your profile")
-            }
-            let user = try await activeUser(id: record.userId)
-            if record.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
-                try await registry.apiKeys.touch(id: record.id)
-            }
-            return Identity(user: user, method: .apiKey(id: record.id))
+            // Taken before anything is read: a change made meanwhile leaves what is read stale.
+            let generation = registry.changeGeneration
+            let fingerprint = SHA256Hex.hex(key)
+            if let known = recent.identity(fingerprint, generation: generation) { return known }
+            let identity = try await checkedIdentity(apiKey: key)
+            recent.remember(fingerprint, identity, generation: generation)
+            return identity
         case .bearer(let token):
             guard let userId = await tokens.verify(token) else {
                 throw APIError.unauthorized("invalid or expired token: log in again")
             }
             return Identity(user: try await activeUser(id: userId), method: .token)
         }
+    }
+
+    /// The identity `key` proves, read from the database (one bcrypt check at most).
+    private func checkedIdentity(apiKey key: String) async throws -> Identity {
+        if isAdminKey(key) {
+            guard let admin = try await registry.users.find(username: adminUsername) else {
+                throw APIError.unauthorized("the admin account \(adminUsername) does not exist; restart the server to create it")
+            }
+            return Identity(user: admin, method: .adminKey)
+        }
+        guard let record = try await apiKeys.verify(key, in: registry.apiKeys) else {
+            throw APIError.unauthorized("invalid API key: it is unknown or was revoked; create a new one with `agenthub login` or in your profile")
+        }
+        let user = try await activeUser(id: record.userId)
+        if record.lastUsedAt.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
+            try await registry.apiKeys.touch(id: record.id)
+        }
+        return Identity(user: user, method: .apiKey(id: record.id))
     }
 
     private func activeUser(id: Int64) async throws -> User {
