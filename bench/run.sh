@@ -67,15 +67,20 @@ PY
 rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 # ---- The registry ---------------------------------------------------------------------------
-PORT="$(free_port)"
-BASE="http://127.0.0.1:$PORT"
 mkdir -p "$WORK/data"
 ADMIN_KEY="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=error ADMIN_PASSWORD=bench-admin-password-1 ADMIN_API_KEY="$ADMIN_KEY" \
-    PUBLISH_RATE_LIMIT=10000000 REGISTER_RATE_LIMIT=1000 SYNC_ALLOW_FILE_URLS=true "$BIN/agenthub-server" serve > "$WORK/server.log" 2>&1 &
-SERVER=$!
-PIDS+=("$SERVER")
-for _ in $(seq 200); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.05; done
+# start_server [VARIABLE=VALUE …]: the registry on $WORK/data, at $BASE, pid in $SERVER.
+start_server() {
+    PORT="$(free_port)"
+    BASE="http://127.0.0.1:$PORT"
+    env DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=error ADMIN_PASSWORD=bench-admin-password-1 ADMIN_API_KEY="$ADMIN_KEY" \
+        PUBLISH_RATE_LIMIT=10000000 REGISTER_RATE_LIMIT=1000 SYNC_ALLOW_FILE_URLS=true "$@" "$BIN/agenthub-server" serve >> "$WORK/server.log" 2>&1 &
+    SERVER=$!
+    PIDS+=("$SERVER")
+    for _ in $(seq 200); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.05; done
+}
+stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
+start_server
 KEY=$(curl -fsS -X POST "$BASE/api/v1/auth/register" -H 'Content-Type: application/json' \
     -d '{"username":"bench","email":"bench@example.com","password":"bench-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
 
@@ -146,6 +151,26 @@ NGINX
             wrk_run "bare-hummingbird-download-bytes" "$connections" "http://127.0.0.1:$BARE_DL_PORT/bytes"
         done
         kill "$(cat "$WORK/nginx.pid")"; rm -f "$WORK/nginx.pid"
+    fi
+    if [ "$size" -ge 10000 ]; then
+        # ---- The same routes with the response cache off: every request reads the database ----
+        stop_server
+        start_server RESPONSE_CACHE_SECONDS=0
+        echo "==> $size skills, response cache off"
+        for connections in 1 32; do
+            wrk_run "search-hit-uncached@$size" "$connections" "$BASE/api/v1/assets?q=zephyr"
+            wrk_run "search-miss-uncached@$size" "$connections" "$BASE/api/v1/assets?q=qqqnotfound"
+            wrk_run "detail-by-name-uncached@$size" "$connections" "$BASE/api/v1/assets/skill/$NAME"
+            wrk_run "download-uncached@$size" "$connections" "$BASE/api/v1/assets/skill/$NAME/download"
+        done
+        if [ "$size" = 10000 ]; then
+            curl -fsS -o /dev/null -H "X-API-Key: $KEY" "$BASE/api/v1/assets/skill/$NAME"
+            wrk_run "detail-with-api-key-uncached@$size" 1 "$BASE/api/v1/assets/skill/$NAME" "X-API-Key: $KEY"
+            wrk_run "detail-without-key-uncached@$size" 1 "$BASE/api/v1/assets/skill/$NAME"
+        fi
+        record "{\"kind\": \"rss\", \"name\": \"server-peak-rss-uncached@$size\", \"mb\": $(rss_mb "$SERVER")}"
+        stop_server
+        start_server
     fi
 done
 record "{\"kind\": \"rss\", \"name\": \"server-peak-rss-final\", \"mb\": $(rss_mb "$SERVER")}"
@@ -229,6 +254,23 @@ resync=()
 for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
 record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills\", \"ms\": $first, \"git_clone_ms\": $clone_ms}"
 record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, 500 skills\", \"ms\": $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p)}"
+echo "    first sync ${first} ms (git clone ${clone_ms} ms); unchanged re-sync median $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p) ms"
+
+# A large history: every commit rewrites a 1 MB incompressible file and edits one of 50 skills.
+if [ "$QUICK" = 1 ]; then HISTORY_MB=100; else HISTORY_MB=300; fi
+echo "==> sync of a ${HISTORY_MB} MB history against git clone"
+python3 bench/history.py "$WORK/served-history.git" "$HISTORY_MB"
+SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"bench-history\",\"url\":\"git://127.0.0.1:$DAEMON_PORT/served-history.git\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+first=$(sync_once)
+clone_started=$(date +%s%N)
+git clone -q --bare "git://127.0.0.1:$DAEMON_PORT/served-history.git" "$WORK/clone-history.git"
+clone_ms=$(( ($(date +%s%N) - clone_started) / 1000000 ))
+resync=()
+for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
+pack_mb=$(du -sm "$WORK/served-history.git" | cut -f1)
+record "{\"kind\": \"sync\", \"name\": \"first sync, ${pack_mb} MB history, 50 skills\", \"ms\": $first, \"git_clone_ms\": $clone_ms}"
+record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, ${pack_mb} MB history\", \"ms\": $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p)}"
 echo "    first sync ${first} ms (git clone ${clone_ms} ms); unchanged re-sync median $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p) ms"
 
 mkdir -p bench/results
