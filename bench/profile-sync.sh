@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Profiles a first sync: a generated repository of 500 skills (as in bench/run.sh) served by
+# git daemon, synced by a fresh release server while `perf record` samples it; writes the hottest
+# symbols to bench/results/profile-first-sync.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_packages linux-perf git curl python3
+swift build -c release --product agenthub-server 2>&1 | grep -E "error|Build complete" || true
+BIN="$(swift build -c release --show-bin-path)"
+WORK="$(mktemp -d /tmp/agenthub-profile-sync.XXXXXX)"
+PIDS=()
+trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+git init -q "$WORK/repo"
+python3 - "$WORK/repo" <<'PY'
+import os, sys
+sys.path.insert(0, "bench")
+import seed
+for index in range(500):
+    name, files = seed.skill(200000 + index)
+    for path, text in files.items():
+        full = os.path.join(sys.argv[1], "skills", name, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        open(full, "w").write(text)
+PY
+git -C "$WORK/repo" add -A && git -C "$WORK/repo" -c user.name=b -c user.email=b@example.com commit -qm "500 skills"
+git clone -q --bare "$WORK/repo" "$WORK/served.git"
+DAEMON_PORT="$(free_port)"
+git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$DAEMON_PORT" "$WORK" &
+PIDS+=("$!")
+PORT="$(free_port)"; BASE="http://127.0.0.1:$PORT"; KEY="profile-admin-key-0123456789abcdef"
+DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=error ADMIN_PASSWORD=profile-admin-password-1 ADMIN_API_KEY="$KEY" "$BIN/agenthub-server" serve > "$WORK/server.log" 2>&1 &
+SERVER=$!
+PIDS+=("$SERVER")
+for _ in $(seq 200); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.05; done
+SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"profile\",\"url\":\"git://127.0.0.1:$DAEMON_PORT/served.git\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+perf record -F 999 -g -p "$SERVER" -o "$WORK/perf.data" 2>/dev/null &
+PERF=$!
+sleep 0.5
+started=$(date +%s%N)
+run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
+while [ "$(curl -fsS "$BASE/api/v1/admin/sync-runs/$run" -H "X-API-Key: $KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = running ]; do sleep 0.02; done
+elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
+kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true
+OUT=bench/results/profile-first-sync.txt
+{
+    echo "# bench/profile-sync.sh — first sync of 500 skills, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "first sync: ${elapsed} ms (perf attached)"
+    echo
+    echo "## self time by symbol (perf report --no-children)"
+    perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol -g none --percent-limit 0.7 2>/dev/null \
+        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -50
+    echo
+    echo "## time including callees (perf report --children)"
+    perf report -i "$WORK/perf.data" --stdio --children --sort symbol -g none --percent-limit 2 2>/dev/null \
+        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -120
+} > "$OUT"
+cat "$OUT"
