@@ -132,7 +132,11 @@ extension AssetStore {
             binds.append(.int(ownerId))
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let total = try await db.first("SELECT COUNT(*) AS n \(from) \(whereClause)", binds)?.int("n") ?? 0
+        // On PostgreSQL a text search counts its matches in the same statement (the matches are
+        // ranked, so all of them are read anyway); a browse counts apart, so its page can come
+        // from an index. SQLite cannot: FTS5's bm25 refuses to run beside a window function.
+        let countInline = !words.isEmpty && db.dialect == .postgres
+        let countSQL = "SELECT COUNT(*) AS n \(from) \(whereClause)"
 
         let exact = query.text.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let order: String
@@ -145,7 +149,7 @@ extension AssetStore {
         let sql = """
             SELECT a.id, a.kind, a.name, a.description, a.owner_id, u.username AS owner_username, u.display_name AS owner_display_name,
                    a.status, a.deprecation_message, a.latest_version_id, v.version AS latest_version, a.install_count, a.origin,
-                   a.sync_source_id, a.created_at, a.updated_at, a.deleted_at
+                   a.sync_source_id, a.created_at, a.updated_at, a.deleted_at\(countInline ? ", COUNT(*) OVER () AS total_count" : "")
             \(from) \(whereClause)
             ORDER BY \(exact.isEmpty ? "" : "CASE WHEN a.name = ? THEN 0 ELSE 1 END, ")\(order), a.id
             LIMIT ? OFFSET ?
@@ -154,6 +158,15 @@ extension AssetStore {
         // from the (kind, status, install_count) index instead of sorting every row.
         let exactBinds: [SQLValue] = exact.isEmpty ? [] : [.text(exact)]
         let rows = try await db.query(sql, binds + exactBinds + (query.sort == .relevance && !words.isEmpty ? rankBinds : []) + [.int(Int64(page.size)), .int(Int64(page.offset))])
+        let total: Int64
+        if countInline, let first = rows.first {
+            total = try first.int("total_count")
+        } else if countInline, page.offset == 0 {
+            total = 0
+        } else {
+            // A browse, or a page past the last match.
+            total = try await db.first(countSQL, binds)?.int("n") ?? 0
+        }
         return (try rows.map(Asset.init(row:)), Int(total))
     }
 }
