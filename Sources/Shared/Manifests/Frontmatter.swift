@@ -14,7 +14,10 @@ public struct Frontmatter: Sendable {
             throw ManifestError(file: file, "is not valid UTF-8 text; save it as UTF-8")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // Most files have no CR at all: skip two passes over the whole text for them.
+        if text.utf8.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) == "---" }) == true else {
             throw ManifestError(file: file, "must start with YAML frontmatter: a line '---', then `name: …` and `description: …`, then '---'")
