@@ -240,16 +240,20 @@ PIDS+=("$!")
 sleep 1
 URL="git://127.0.0.1:$DAEMON_PORT/served-500.git"
 SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "{\"name\":\"bench-500\",\"url\":\"$URL\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-sync_once() { # prints the run's duration in ms, from the API's own timestamps
-    local run status
-    local started=$(date +%s%N)
+sync_once() { # prints the run's duration in ms, from the run's own started_at and finished_at
+    local run answer
     run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
     while :; do
-        status=$(curl -fsS "$BASE/api/v1/admin/sync-runs/$run" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
-        [ "$status" != running ] && break
+        answer=$(curl -fsS "$BASE/api/v1/admin/sync-runs/$run" -H "X-API-Key: $ADMIN_KEY")
+        grep -q '"status":"running"' <<<"$answer" || break
         sleep 0.01
     done
-    echo $(( ($(date +%s%N) - started) / 1000000 ))
+    python3 -c '
+import json, sys, datetime
+run = json.loads(sys.argv[1])
+assert run["status"] == "succeeded", run
+parse = lambda text: datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+print(round((parse(run["finished_at"]) - parse(run["started_at"])).total_seconds() * 1000))' "$answer"
 }
 first=$(sync_once)
 clone_started=$(date +%s%N)
