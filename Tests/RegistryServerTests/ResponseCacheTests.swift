@@ -116,6 +116,30 @@ struct ResponseCacheTests {
         }
     }
 
+    @Test("requests arriving together share one answer; one after a change gets its own", arguments: TestDatabases.backends)
+    func sharedWhileMade(backend: TestBackend) async throws {
+        try await TestApp.run(backend, environment: ["RESPONSE_CACHE_SECONDS": "600"]) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            for index in 0..<30 {
+                try await app.publishArchive(.skill, TestApp.skill("crowd-\(index)", version: "1.0.0", description: "A crowded skill"), key: owner.apiKey)
+            }
+            let bodies = try await withThrowingTaskGroup(of: TestApp.Reply.self) { group in
+                for _ in 0..<32 { group.addTask { try await app.request(.get, "/api/v1/assets?q=crowded&size=50") } }
+                return try await group.reduce(into: [TestApp.Reply]()) { $0.append($1) }
+            }
+            #expect(bodies.allSatisfy { $0.status == .ok })
+            #expect(Set(bodies.map(\.body)).count == 1)
+            #expect(bodies.first?.json["total"] as? Int == 30)
+            // Published, then asked at once, while others ask too: the new one is in every later answer.
+            try await app.publishArchive(.skill, TestApp.skill("crowd-new", version: "1.0.0", description: "A crowded skill"), key: owner.apiKey)
+            let after = try await withThrowingTaskGroup(of: TestApp.Reply.self) { group in
+                for _ in 0..<8 { group.addTask { try await app.request(.get, "/api/v1/assets?q=crowded&size=50") } }
+                return try await group.reduce(into: [TestApp.Reply]()) { $0.append($1) }
+            }
+            #expect(after.allSatisfy { $0.json["total"] as? Int == 31 })
+        }
+    }
+
     @Test("a change made by another process shows once the lifetime is over; a lifetime of 0 keeps nothing")
     func lifetime() async throws {
         try await TestApp.run(.sqlite, environment: ["RESPONSE_CACHE_SECONDS": "1"]) { (app: TestApp) async throws in

@@ -4,6 +4,9 @@ import NIOCore
 import RegistryStore
 import Synchronization
 
+/// An answer made for the cache, and whether it may be kept (the same for every caller).
+typealias CachedAnswerMade = (answer: CachedAnswer, keep: Bool)
+
 /// A complete `200` answer with its validator: what ``ResponseCache`` keeps.
 struct CachedAnswer: Sendable {
     let etag: String
@@ -50,6 +53,11 @@ final class ResponseCache: Sendable {
     private struct State {
         var entries: [String: Entry] = [:]
         var bytes = 0
+        /// Answers being made now, with the change count they started at: a second request for
+        /// the same key at the same count waits for the first one's instead of reading the
+        /// database again (32 clients asking at the moment an entry expired made 32 equal
+        /// searches). One that comes after a change makes its own, so it sees that change.
+        var pending: [String: (generation: UInt64, task: Task<CachedAnswerMade, any Error>)] = [:]
     }
 
     private let registry: RegistryDatabase
@@ -66,43 +74,57 @@ final class ResponseCache: Sendable {
     private var isEnabled: Bool { lifetime > .zero && maxBytes > 0 }
 
     /// The answer kept for `key` while it is current; otherwise `make` builds it and says whether
-    /// it may be kept (the same for every caller).
-    func answer(_ key: String, to request: Request, make: () async throws -> (answer: CachedAnswer, keep: Bool)) async throws -> Response {
+    /// it may be kept (the same for every caller). Requests for a key whose answer is being made
+    /// share that one.
+    func answer(_ key: String, to request: Request, make: @escaping @Sendable () async throws -> CachedAnswerMade) async throws -> Response {
         guard isEnabled else { return try await make().answer.response(to: request) }
         // Taken before anything is read: a change made while `make` reads leaves the entry stale.
         let generation = registry.changeGeneration
         let now = ContinuousClock.now
-        let kept = state.withLock { state -> CachedAnswer? in
-            guard let entry = state.entries[key] else { return nil }
-            if entry.generation == generation, entry.expires > now { return entry.answer }
-            state.entries[key] = nil
-            state.bytes -= entry.answer.size
-            return nil
+        enum Found { case kept(CachedAnswer), making(Task<CachedAnswerMade, any Error>) }
+        let found = state.withLock { state -> Found in
+            if let entry = state.entries[key] {
+                if entry.generation == generation, entry.expires > now { return .kept(entry.answer) }
+                state.entries[key] = nil
+                state.bytes -= entry.answer.size
+            }
+            if let pending = state.pending[key], pending.generation == generation { return .making(pending.task) }
+            let task = Task { try await make() }
+            state.pending[key] = (generation, task)
+            return .making(task)
         }
-        if let kept { return kept.response(to: request) }
-        let made = try await make()
-        if made.keep, made.answer.size <= maxBytes / 8 {
-            store(key, Entry(answer: made.answer, generation: generation, expires: now.advanced(by: lifetime)))
+        switch found {
+        case .kept(let answer):
+            return answer.response(to: request)
+        case .making(let task):
+            let result = await task.result
+            let made = try state.withLock { state -> CachedAnswerMade in
+                if state.pending[key]?.task == task {
+                    state.pending[key] = nil
+                    if case .success(let made) = result, made.keep, made.answer.size <= maxBytes / 8 {
+                        insert(key, Entry(answer: made.answer, generation: generation, expires: now.advanced(by: lifetime)), into: &state)
+                    }
+                }
+                return try result.get()
+            }
+            return made.answer.response(to: request)
         }
-        return made.answer.response(to: request)
     }
 
-    private func store(_ key: String, _ entry: Entry) {
+    private func insert(_ key: String, _ entry: Entry, into state: inout State) {
+        if let old = state.entries.updateValue(entry, forKey: key) { state.bytes -= old.answer.size }
+        state.bytes += entry.answer.size
+        guard state.bytes > maxBytes else { return }
+        // Over the bound: stale entries go first, then any until it fits.
         let current = registry.changeGeneration
         let now = ContinuousClock.now
-        state.withLock { state in
-            if let old = state.entries.updateValue(entry, forKey: key) { state.bytes -= old.answer.size }
-            state.bytes += entry.answer.size
-            guard state.bytes > maxBytes else { return }
-            // Over the bound: stale entries go first, then any until it fits.
-            for (staleKey, stale) in state.entries where stale.generation != current || stale.expires <= now {
-                state.entries[staleKey] = nil
-                state.bytes -= stale.answer.size
-            }
-            while state.bytes > maxBytes, let victim = state.entries.first(where: { $0.key != key }) {
-                state.entries[victim.key] = nil
-                state.bytes -= victim.value.answer.size
-            }
+        for (staleKey, stale) in state.entries where stale.generation != current || stale.expires <= now {
+            state.entries[staleKey] = nil
+            state.bytes -= stale.answer.size
+        }
+        while state.bytes > maxBytes, let victim = state.entries.first(where: { $0.key != key }) {
+            state.entries[victim.key] = nil
+            state.bytes -= victim.value.answer.size
         }
     }
 

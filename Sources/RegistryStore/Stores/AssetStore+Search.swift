@@ -84,6 +84,9 @@ extension AssetStore {
         var conditions: [String] = []
         var binds: [SQLValue] = []
         var from = "FROM assets a JOIN users u ON u.id = a.owner_id LEFT JOIN asset_versions v ON v.id = a.latest_version_id"
+        // The count joins only what its conditions read (every asset has an owner): counting a
+        // browse of 10,000 assets through both joins cost about 10 ms.
+        var countFrom = "FROM assets a"
         var rank = "0"
         var rankBinds: [SQLValue] = []
         let words = query.words
@@ -91,6 +94,7 @@ extension AssetStore {
             switch db.dialect {
             case .sqlite:
                 from += " JOIN asset_search s ON s.rowid = a.id"
+                countFrom += " JOIN asset_search s ON s.rowid = a.id"
                 conditions.append("asset_search MATCH ?")
                 binds.append(.text(words.map { "\"\($0)\"*" }.joined(separator: " ")))
                 // bm25: lower is better; weights for name, description, tags, readme.
@@ -124,6 +128,7 @@ extension AssetStore {
             binds.append(.text(origin.rawValue))
         }
         if let owner = query.ownerUsername, !owner.isEmpty {
+            countFrom += " JOIN users u ON u.id = a.owner_id"
             conditions.append("lower(u.username) = lower(?)")
             binds.append(.text(owner))
         }
@@ -136,7 +141,7 @@ extension AssetStore {
         // ranked, so all of them are read anyway); a browse counts apart, so its page can come
         // from an index. SQLite cannot: FTS5's bm25 refuses to run beside a window function.
         let countInline = !words.isEmpty && db.dialect == .postgres
-        let countSQL = "SELECT COUNT(*) AS n \(from) \(whereClause)"
+        let countSQL = "SELECT COUNT(*) AS n \(countFrom) \(whereClause)"
 
         let exact = query.text.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let order: String
