@@ -14,6 +14,9 @@ source scripts/lib.sh
 QUICK=0
 [ "${1:-}" = "--quick" ] && QUICK=1
 if [ "$QUICK" = 1 ]; then SIZES=(1000 10000); DURATION=4; else SIZES=(1000 10000 100000); DURATION=10; fi
+# BENCH_SIZES="100000" measures only those sizes; BENCH_MERGE=1 replaces only the measured rows
+# of bench/results/latest.json (a partial run after a change, the rest kept from the last run).
+[ -n "${BENCH_SIZES:-}" ] && read -r -a SIZES <<<"$BENCH_SIZES"
 
 ensure_packages wrk nginx hyperfine curl python3 git libgit2-dev pkg-config zlib1g-dev
 
@@ -196,10 +199,9 @@ request = urllib.request.Request(f"{sys.argv[1]}/api/v1/assets/skill", data=json
 urllib.request.urlopen(request).read()
 PY
 cli() { (cd "$PROJECT" && HOME="$CLI_HOME" "$CLI_BIN/agenthub" "$@"); }
-hyper() { # hyper NAME PREPARE COMMAND
+hyper() { # hyper NAME PREPARE COMMAND: COMMAND runs in $PROJECT with HOME=$CLI_HOME, no shell between
     local name="$1" prepare="$2" command="$3"
-    hyperfine -N --warmup 2 --runs 20 --export-json "$WORK/h.json" --prepare "$prepare" "$command" > /dev/null 2>&1 \
-        || hyperfine --warmup 2 --runs 20 --export-json "$WORK/h.json" --prepare "$prepare" "$command" > /dev/null
+    (cd "$PROJECT" && HOME="$CLI_HOME" hyperfine -N --warmup 2 --runs 20 --export-json "$WORK/h.json" --prepare "$prepare" "$command" > /dev/null)
     python3 - "$name" "$WORK/h.json" >> "$RESULTS" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[2]))["results"][0]
@@ -207,15 +209,14 @@ print(json.dumps({"kind": "cli", "name": sys.argv[1], "mean_ms": result["mean"] 
 PY
     python3 bench/show.py "$RESULTS"
 }
-ENVS="env HOME=$CLI_HOME SKILLS_REGISTRY_URL=$BASE SKILLS_REGISTRY_API_KEY=$KEY"
-hyper "agenthub find" "true" "$ENVS $CLI_BIN/agenthub find zephyr"
-hyper "agenthub add (cold, 100 KB)" "rm -rf $CLI_HOME/.skills-registry/cache $PROJECT/.claude $PROJECT/agenthub.lock" "sh -c 'cd $PROJECT && $ENVS $CLI_BIN/agenthub add hundred-kb@1.0.0'"
-hyper "agenthub add (cached, 100 KB)" "rm -rf $PROJECT/.claude $PROJECT/agenthub.lock" "sh -c 'cd $PROJECT && $ENVS $CLI_BIN/agenthub add hundred-kb@1.0.0'"
+hyper "agenthub find" "true" "$CLI_BIN/agenthub find zephyr"
+hyper "agenthub add (cold, 100 KB)" "rm -rf $CLI_HOME/.skills-registry/cache $PROJECT/.claude $PROJECT/agenthub.lock" "$CLI_BIN/agenthub add hundred-kb@1.0.0"
+hyper "agenthub add (cached, 100 KB)" "rm -rf $PROJECT/.claude $PROJECT/agenthub.lock" "$CLI_BIN/agenthub add hundred-kb@1.0.0"
 cli add hundred-kb > /dev/null
-hyper "agenthub update (nothing to do)" "true" "sh -c 'cd $PROJECT && $ENVS $CLI_BIN/agenthub update'"
+hyper "agenthub update (nothing to do)" "true" "$CLI_BIN/agenthub update"
 rm -rf "$PROJECT/.claude" "$PROJECT/agenthub.lock"
 for index in $(seq 0 19); do cli add "$(python3 -c "import sys; sys.path.insert(0, 'bench'); import seed; print(seed.skill($index)[0])")" > /dev/null; done
-hyper "agenthub install --frozen (20)" "true" "sh -c 'cd $PROJECT && $ENVS $CLI_BIN/agenthub install --frozen'"
+hyper "agenthub install --frozen (20)" "true" "$CLI_BIN/agenthub install --frozen"
 
 # ---- Sync -----------------------------------------------------------------------------------
 echo "==> sync against git clone"
@@ -240,7 +241,7 @@ PIDS+=("$!")
 sleep 1
 URL="git://127.0.0.1:$DAEMON_PORT/served-500.git"
 SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "{\"name\":\"bench-500\",\"url\":\"$URL\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-sync_once() { # prints the run's duration in ms, from the run's own started_at and finished_at
+sync_once() { # prints the run's duration in ms, as the run records it (duration_ms)
     local run answer
     run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
     while :; do
@@ -249,11 +250,10 @@ sync_once() { # prints the run's duration in ms, from the run's own started_at a
         sleep 0.01
     done
     python3 -c '
-import json, sys, datetime
+import json, sys
 run = json.loads(sys.argv[1])
 assert run["status"] == "succeeded", run
-parse = lambda text: datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-print(round((parse(run["finished_at"]) - parse(run["started_at"])).total_seconds() * 1000))' "$answer"
+print(int(run["duration_ms"]))' "$answer"
 }
 first=$(sync_once)
 clone_started=$(date +%s%N)
@@ -283,13 +283,18 @@ record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, ${pack_mb} MB histor
 echo "    first sync ${first} ms (git clone ${clone_ms} ms); unchanged re-sync median $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p) ms"
 
 mkdir -p bench/results
-python3 - "$RESULTS" "$QUICK" > bench/results/latest.json <<'PY'
+python3 - "$RESULTS" "$QUICK" "${BENCH_MERGE:-0}" > "$WORK/latest.json" <<'PY'
 import json, platform, subprocess, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+if sys.argv[3] == "1":
+    measured = {(row["kind"], row["name"], row.get("connections")) for row in rows}
+    earlier = json.load(open("bench/results/latest.json"))["results"]
+    rows = [row for row in earlier if (row["kind"], row["name"], row.get("connections")) not in measured] + rows
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
 memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 print(json.dumps({"quick": sys.argv[2] == "1", "machine": {"cpu": cpu, "cores": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(), "memory_gb": round(int(memory) / 1048576), "kernel": platform.release(), "swift": swift}, "results": rows}, indent=1))
 PY
+mv "$WORK/latest.json" bench/results/latest.json
 python3 bench/report.py bench/results/latest.json docs/benchmarks.md
 echo "==> wrote bench/results/latest.json and docs/benchmarks.md"

@@ -33,7 +33,7 @@ public struct ServerConfiguration: Sendable {
         .init(name: "BCRYPT_COST", defaultValue: "12", meaning: "bcrypt work factor for passwords and API keys (4 to 16)."),
         .init(name: "API_KEY_CACHE_SIZE", defaultValue: "10000", meaning: "How many verified API keys are remembered in memory, so that repeated requests cost no bcrypt check."),
         .init(name: "API_KEY_CACHE_TTL_SECONDS", defaultValue: "300", meaning: "How long a verified API key is remembered."),
-        .init(name: "RESPONSE_CACHE_SECONDS", defaultValue: "1", meaning: "How long answers of the public read routes (search and browse, asset detail, downloads, the AgentHub lists, item and install) and the identity an API key proved are kept in memory. A change made through this server shows at once; one made by another process (a second replica, `sync --once`) within this time. 0 turns both off."),
+        .init(name: "RESPONSE_CACHE_SECONDS", defaultValue: "1", meaning: "How long answers of the public read routes (search and browse, asset detail, downloads, the AgentHub lists, item and install) and the identity an API key proved are kept in memory. A change made through this server shows at once; one made by another process (a second replica, `sync --once`) within this time (an answer older than it is given once more while it is made again). 0 turns both off."),
         .init(name: "RESPONSE_CACHE_MB", defaultValue: "64", meaning: "Memory the response cache may use, in MiB."),
         .init(name: "LOGIN_RATE_LIMIT", defaultValue: "10", meaning: "Login attempts allowed per client address and per account within the window; more get 429."),
         .init(name: "LOGIN_RATE_WINDOW_SECONDS", defaultValue: "60", meaning: "The window of `LOGIN_RATE_LIMIT`."),

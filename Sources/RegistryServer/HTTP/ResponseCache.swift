@@ -75,20 +75,29 @@ final class ResponseCache: Sendable {
 
     /// The answer kept for `key` while it is current; otherwise `make` builds it and says whether
     /// it may be kept (the same for every caller). Requests for a key whose answer is being made
-    /// share that one.
+    /// share that one. An answer that is only older than the lifetime (nothing was written here
+    /// since) is still given for one more lifetime while a single request makes the next one, so
+    /// a slow answer (a search matching thousands) never stalls every client each time it expires.
     func answer(_ key: String, to request: Request, make: @escaping @Sendable () async throws -> CachedAnswerMade) async throws -> Response {
         guard isEnabled else { return try await make().answer.response(to: request) }
         // Taken before anything is read: a change made while `make` reads leaves the entry stale.
         let generation = registry.changeGeneration
         let now = ContinuousClock.now
-        enum Found { case kept(CachedAnswer), making(Task<CachedAnswerMade, any Error>) }
+        enum Found { case kept(CachedAnswer), making(Task<CachedAnswerMade, any Error>), refreshing(CachedAnswer, Task<CachedAnswerMade, any Error>) }
         let found = state.withLock { state -> Found in
+            let pending = state.pending[key].flatMap { $0.generation == generation ? $0.task : nil }
             if let entry = state.entries[key] {
                 if entry.generation == generation, entry.expires > now { return .kept(entry.answer) }
+                if entry.generation == generation, entry.expires.advanced(by: lifetime) > now {
+                    if pending != nil { return .kept(entry.answer) }
+                    let task = Task { try await make() }
+                    state.pending[key] = (generation, task)
+                    return .refreshing(entry.answer, task)
+                }
                 state.entries[key] = nil
                 state.bytes -= entry.answer.size
             }
-            if let pending = state.pending[key], pending.generation == generation { return .making(pending.task) }
+            if let pending { return .making(pending) }
             let task = Task { try await make() }
             state.pending[key] = (generation, task)
             return .making(task)
@@ -96,18 +105,28 @@ final class ResponseCache: Sendable {
         switch found {
         case .kept(let answer):
             return answer.response(to: request)
+        case .refreshing(let answer, let task):
+            Task { _ = try? await finish(key, task, generation: generation, started: now) }
+            return answer.response(to: request)
         case .making(let task):
-            let result = await task.result
-            let made = try state.withLock { state -> CachedAnswerMade in
-                if state.pending[key]?.task == task {
-                    state.pending[key] = nil
-                    if case .success(let made) = result, made.keep, made.answer.size <= maxBytes / 8 {
-                        insert(key, Entry(answer: made.answer, generation: generation, expires: now.advanced(by: lifetime)), into: &state)
-                    }
+            return try await finish(key, task, generation: generation, started: now).answer.response(to: request)
+        }
+    }
+
+    /// The outcome of `task`, kept when it may be; a failure (the asset is gone, say) drops what
+    /// was kept for the key.
+    private func finish(_ key: String, _ task: Task<CachedAnswerMade, any Error>, generation: UInt64, started: ContinuousClock.Instant) async throws -> CachedAnswerMade {
+        let result = await task.result
+        return try state.withLock { state -> CachedAnswerMade in
+            if state.pending[key]?.task == task {
+                state.pending[key] = nil
+                if case .success(let made) = result, made.keep, made.answer.size <= maxBytes / 8 {
+                    insert(key, Entry(answer: made.answer, generation: generation, expires: started.advanced(by: lifetime)), into: &state)
+                } else if let old = state.entries.removeValue(forKey: key) {
+                    state.bytes -= old.answer.size
                 }
-                return try result.get()
             }
-            return made.answer.response(to: request)
+            return try result.get()
         }
     }
 

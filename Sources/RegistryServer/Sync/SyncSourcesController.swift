@@ -295,6 +295,7 @@ struct SyncSourcesController {
         .object([
             "id": .number(Double(run.id)), "source_id": .number(Double(run.sourceId)), "trigger": .string(run.trigger), "status": .string(run.status),
             "started_at": AgentHubResponses.date(run.startedAt), "finished_at": run.finishedAt.map(AgentHubResponses.date) ?? .null,
+            "duration_ms": run.finishedAt.map { .number(($0.timeIntervalSince(run.startedAt) * 1000).rounded()) } ?? .null,
             "commit": AgentHubResponses.optional(run.commit), "created": .number(Double(run.created)), "updated": .number(Double(run.updated)),
             "unchanged": .number(Double(run.unchanged)), "removed": .number(Double(run.removed)), "failed": .number(Double(run.failed)),
             "error": AgentHubResponses.optional(run.error),
