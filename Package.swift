@@ -61,13 +61,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Password hashing and API-key verification (bcrypt off the cooperative pool), a library so
+        /// that the benchmarks can link it.
+        .target(
+            name: "RegistryAuth",
+            dependencies: [
+                "Shared", "RegistryStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         /// `agenthub-server`: the HTTP API, auth, migrations and admin subcommands.
         .executableTarget(
             name: "RegistryServer",
             dependencies: [
-                "Shared", "RegistryStore", "SyncWorker",
+                "Shared", "RegistryStore", "RegistryAuth", "SyncWorker",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -118,3 +127,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Micro-benchmarks (bench/micro.sh) only when asked for: a plain build, and CI's, neither fetches
+// nor builds the benchmark package.
+if Context.environment["AGENTHUB_BENCHMARKS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        /// Benchmarks/HotPaths: SKILL.md parsing, package digest and archive, API-key checks, search.
+        .executableTarget(
+            name: "HotPaths",
+            dependencies: [
+                "Shared", "RegistryStore", "RegistryAuth",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HotPaths",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RegistryAuth
 import RegistryStore
 import Shared
 

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryAuth
 import RegistryStore
 import Shared
 

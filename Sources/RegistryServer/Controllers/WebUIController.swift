@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import RegistryAuth
 import RegistryStore
 
 /// The web UI: `frontend-static/index.html` at `/` and the files of `frontend-static/ui/` at

@@ -9,8 +9,8 @@ import Synchronization
 /// A key is stored as a bcrypt hash plus its first characters as an indexed lookup prefix, so a
 /// request costs one bcrypt check, never a scan. Keys that passed are remembered (by their SHA-256,
 /// never in clear) for a while, bounded in number; revoking a key forgets it at once.
-final class APIKeyService: Sendable {
-    static let keyPrefix = "sr_"
+public final class APIKeyService: Sendable {
+    public static let keyPrefix = "sr_"
     static let randomLength = 43
     static let lookupPrefixLength = 12
 
@@ -30,7 +30,7 @@ final class APIKeyService: Sendable {
     private let ttl: Duration
     private let cache = Mutex(Cache())
 
-    init(hasher: PasswordHasher, cacheCapacity: Int, cacheTTL: Duration) {
+    public init(hasher: PasswordHasher, cacheCapacity: Int, cacheTTL: Duration) {
         self.hasher = hasher
         self.capacity = cacheCapacity
         self.ttl = cacheTTL
@@ -58,25 +58,25 @@ final class APIKeyService: Sendable {
     static func lookupPrefix(of key: String) -> String { String(key.prefix(lookupPrefixLength)) }
 
     /// A new key and its hash, made before any transaction (bcrypt is slow).
-    struct PreparedKey: Sendable {
-        let key: String
+    public struct PreparedKey: Sendable {
+        public let key: String
         let hash: String
         var lookupPrefix: String { APIKeyService.lookupPrefix(of: key) }
     }
 
-    func prepare() async -> PreparedKey {
+    public func prepare() async -> PreparedKey {
         let key = Self.generate()
         return PreparedKey(key: key, hash: await hasher.hash(key))
     }
 
     /// Stores a prepared key for `userId`.
-    func store(_ key: PreparedKey, userId: Int64, name: String, isLegacy: Bool = false, in stores: RegistryDatabase.Stores) async throws -> APIKeyRecord {
+    public func store(_ key: PreparedKey, userId: Int64, name: String, isLegacy: Bool = false, in stores: RegistryDatabase.Stores) async throws -> APIKeyRecord {
         try await stores.apiKeys.create(userId: userId, name: name, lookupPrefix: key.lookupPrefix, keyHash: key.hash, isLegacy: isLegacy)
     }
 
     /// The unrevoked key record that `key` proves, or nil. At most one bcrypt check per call;
     /// none when the key was verified recently.
-    func verify(_ key: String, in store: APIKeyStore) async throws -> APIKeyRecord? {
+    public func verify(_ key: String, in store: APIKeyStore) async throws -> APIKeyRecord? {
         guard Self.isWellFormed(key) else { return nil }
         let fingerprint = SHA256Hex.hex(key)
         let now = ContinuousClock.now
@@ -98,7 +98,7 @@ final class APIKeyService: Sendable {
     }
 
     /// Drops a key from the cache (on revoke).
-    func forget(keyId: Int64) {
+    public func forget(keyId: Int64) {
         cache.withLock { cache in
             let stale = cache.entries.filter { $0.value.keyId == keyId }.map(\.key)
             for fingerprint in stale { cache.entries[fingerprint] = nil }
@@ -119,5 +119,5 @@ final class APIKeyService: Sendable {
         }
     }
 
-    var cachedCount: Int { cache.withLock { $0.entries.count } }
+    public var cachedCount: Int { cache.withLock { $0.entries.count } }
 }
