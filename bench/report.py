@@ -103,7 +103,13 @@ for r in rows:
         lines.append(f"| {r['name']} | {r['ms']} | {r.get('git_clone_ms', '—')} |")
 micro = os.path.join(os.path.dirname(results_path), "micro.md")
 if os.path.exists(micro):
-    lines += ["", "## Micro-benchmarks (`bench/micro.sh`, ordo-one/benchmark)", "", open(micro).read().strip()]
+    # Its headings one level under this section's; its own title is this section's.
+    body, fenced = [], False
+    for line in open(micro).read().strip().splitlines():
+        fenced ^= line.startswith("```")
+        if line != "# Micro-benchmarks":
+            body.append("##" + line if line.startswith("#") and not fenced else line)
+    lines += ["", "## Micro-benchmarks (`bench/micro.sh`, ordo-one/benchmark)", ""] + body
 profiles = sorted(name for name in os.listdir(os.path.dirname(results_path)) if name.startswith("profile-") and name.endswith(".txt"))
 if profiles:
     lines += ["", "## Profiles (`bench/profile.sh`: perf while wrk loads one route)", ""]
