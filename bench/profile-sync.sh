@@ -5,25 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+source bench/lib.sh
 ensure_packages linux-perf git curl python3
 swift build -c release --product agenthub-server 2>&1 | grep -E "error|Build complete" || true
 BIN="$(swift build -c release --show-bin-path)"
 WORK="$(mktemp -d /tmp/agenthub-profile-sync.XXXXXX)"
 PIDS=()
 trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
-git init -q "$WORK/repo"
-python3 - "$WORK/repo" <<'PY'
-import os, sys
-sys.path.insert(0, "bench")
-import seed
-for index in range(500):
-    name, files = seed.skill(200000 + index)
-    for path, text in files.items():
-        full = os.path.join(sys.argv[1], "skills", name, path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        open(full, "w").write(text)
-PY
-git -C "$WORK/repo" add -A && git -C "$WORK/repo" -c user.name=b -c user.email=b@example.com commit -qm "500 skills"
+skill_repository "$WORK/repo"
 git clone -q --bare "$WORK/repo" "$WORK/served.git"
 DAEMON_PORT="$(free_port)"
 git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$DAEMON_PORT" "$WORK" &
@@ -48,12 +37,6 @@ OUT=bench/results/profile-first-sync.txt
     echo "# bench/profile-sync.sh — first sync of 500 skills, $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "first sync: ${elapsed} ms (perf attached)"
     echo
-    echo "## self time by symbol (perf report --no-children)"
-    perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol -g none --percent-limit 0.7 2>/dev/null \
-        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -50
-    echo
-    echo "## time including callees (perf report --children)"
-    perf report -i "$WORK/perf.data" --stdio --children --sort symbol -g none --percent-limit 2 2>/dev/null \
-        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -120
+    perf_summary "$WORK/perf.data"
 } > "$OUT"
 cat "$OUT"

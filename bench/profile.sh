@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+source bench/lib.sh
 [ $# -eq 2 ] || { echo "usage: bench/profile.sh NAME PATH" >&2; exit 2; }
 NAME="$1" ROUTE="$2" SECONDS_="${PROFILE_SECONDS:-10}"
 DATA="${PROFILE_DATA:-/tmp/agenthub-profile}"
@@ -47,12 +48,6 @@ OUT="bench/results/profile-$NAME.txt"
     echo "# bench/profile.sh $NAME '$2' — $(date -u +%Y-%m-%dT%H:%MZ), ${SECONDS_} s, wrk -c32"
     grep -E "Requests/sec|    (50|99)%" "$DATA/wrk.txt"
     echo
-    echo "## self time by symbol (perf report --no-children)"
-    perf report -i "$DATA/perf.data" --stdio --no-children --sort dso,symbol -g none --percent-limit 0.7 2>/dev/null \
-        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -60
-    echo
-    echo "## time including callees (perf report --children), our code and the libraries it calls"
-    perf report -i "$DATA/perf.data" --stdio --children --sort symbol -g none --percent-limit 3 2>/dev/null \
-        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -60
+    perf_summary "$DATA/perf.data"
 } > "$OUT"
 cat "$OUT"

@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+source bench/lib.sh
 
 QUICK=0
 [ "${1:-}" = "--quick" ] && QUICK=1
@@ -221,19 +222,7 @@ hyper "agenthub install --frozen (20)" "true" "$CLI_BIN/agenthub install --froze
 # ---- Sync -----------------------------------------------------------------------------------
 echo "==> sync against git clone"
 REPO="$WORK/repo-500"
-git init -q "$REPO"
-python3 - "$REPO" <<'PY'
-import os, sys
-sys.path.insert(0, "bench")
-import seed
-for index in range(500):
-    name, files = seed.skill(200000 + index)
-    for path, text in files.items():
-        full = os.path.join(sys.argv[1], "skills", name, path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        open(full, "w").write(text)
-PY
-git -C "$REPO" add -A && git -C "$REPO" -c user.name=b -c user.email=b@example.com commit -qm "500 skills"
+skill_repository "$REPO"
 git clone -q --bare "$REPO" "$WORK/served-500.git"
 DAEMON_PORT="$(free_port)"
 git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$DAEMON_PORT" "$WORK" &

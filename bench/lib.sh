@@ -1,0 +1,30 @@
+# Shared by the bench/ scripts (sourced after scripts/lib.sh).
+
+# skill_repository DIR: a git repository at DIR with the 500 generated skills of the sync
+# benchmark (bench/seed.py's shape, indices 200000-200499) in one commit.
+skill_repository() {
+    git init -q "$1"
+    python3 - "$1" <<'PY'
+import os, sys
+sys.path.insert(0, "bench")
+import seed
+for index in range(500):
+    name, files = seed.skill(200000 + index)
+    for path, text in files.items():
+        full = os.path.join(sys.argv[1], "skills", name, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        open(full, "w").write(text)
+PY
+    git -C "$1" add -A && git -C "$1" -c user.name=b -c user.email=b@example.com commit -qm "500 skills"
+}
+
+# perf_summary PERF_DATA: the hottest symbols by self time, then including callees, demangled.
+perf_summary() {
+    echo "## self time by symbol (perf report --no-children)"
+    perf report -i "$1" --stdio --no-children --sort dso,symbol -g none --percent-limit 0.7 2>/dev/null \
+        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -60
+    echo
+    echo "## time including callees (perf report --children), our code and the libraries it calls"
+    perf report -i "$1" --stdio --children --sort symbol -g none --percent-limit 2 2>/dev/null \
+        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -120
+}
