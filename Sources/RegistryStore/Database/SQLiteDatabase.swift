@@ -59,12 +59,19 @@ public final class SQLiteDatabase: Database {
         self.logger = logger
     }
 
+    /// The page cache of each connection, in KiB (`PRAGMA cache_size` takes a negative size).
+    static let cacheKiB = 16 * 1024
+
     private static func configure(_ connection: SQLiteConnection, busyTimeout: Int, isWriter: Bool) async throws {
         if isWriter {
             _ = try await connection.query("PRAGMA journal_mode = WAL", [])
             _ = try await connection.query("PRAGMA synchronous = NORMAL", [])
         }
         _ = try await connection.query("PRAGMA foreign_keys = ON", [])
+        // 16 MB of pages per connection instead of SQLite's 2 MB: a search at 100,000 assets
+        // reads ~4 MB (the index entries and rows of ~1,000 matches), and with 2 MB every search
+        // read them all again from the file (three quarters of its time in pread).
+        _ = try await connection.query("PRAGMA cache_size = -\(cacheKiB)", [])
         _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeout)", [])
     }
 
