@@ -53,4 +53,29 @@ public protocol GitClient: Sendable {
     func tree(repositoryPath: String, commit: String) async throws -> [GitTreeEntry]
     /// The bytes of a blob, refused when larger than `limit`.
     func blob(repositoryPath: String, objectId: String, limit: Int) async throws -> [UInt8]
+    /// The bytes of several blobs, in order, each refused when larger than `limit`; once more than
+    /// `totalLimit` bytes were read, the rest are not read (failures).
+    func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>]
+}
+
+extension GitClient {
+    public func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>] {
+        var results: [Result<[UInt8], GitError>] = []
+        var total = 0
+        for objectId in objectIds {
+            guard total <= totalLimit else { results.append(.failure(GitError.overTotal(totalLimit))); continue }
+            do {
+                let bytes = try await blob(repositoryPath: repositoryPath, objectId: objectId, limit: limit)
+                total += bytes.count
+                results.append(.success(bytes))
+            } catch let error as GitError {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+}
+
+extension GitError {
+    static func overTotal(_ limit: Int) -> GitError { GitError(code: -3, message: "not read: the files before it are over the limit of \(limit) bytes") }
 }

@@ -98,20 +98,34 @@ public struct LibGit2Client: GitClient {
     }
 
     public func blob(repositoryPath: String, objectId: String, limit: Int) async throws -> [UInt8] {
-        try await LibGit2.onOwnThread(timeout: .seconds(120), what: "reading a file") { _ in
+        try await blobs(repositoryPath: repositoryPath, objectIds: [objectId], limit: limit, totalLimit: .max)[0].get()
+    }
+
+    /// One thread and one open repository for all of them (a package's files were a thread and a
+    /// repository open each).
+    public func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>] {
+        try await LibGit2.onOwnThread(timeout: .seconds(120), what: "reading files") { _ in
             try LibGit2.initialise()
             var repository: OpaquePointer?
             defer { git_repository_free(repository) }
             try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
-            var oid = git_oid()
-            try LibGit2.check(git_oid_fromstr(&oid, objectId), "reading object id")
-            var blob: OpaquePointer?
-            defer { git_blob_free(blob) }
-            try LibGit2.check(git_blob_lookup(&blob, repository, &oid), "finding blob \(objectId)")
-            let size = Int(git_blob_rawsize(blob))
-            guard size <= limit else { throw GitError(code: -1, message: "a file of \(size) bytes is over the limit of \(limit)") }
-            guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-            return Array(UnsafeRawBufferPointer(start: raw, count: size))
+            var total = 0
+            return objectIds.map { objectId in
+                guard total <= totalLimit else { return .failure(GitError.overTotal(totalLimit)) }
+                let result = Result { () throws(GitError) -> [UInt8] in
+                    var oid = git_oid()
+                    try LibGit2.check(git_oid_fromstr(&oid, objectId), "reading object id")
+                    var blob: OpaquePointer?
+                    defer { git_blob_free(blob) }
+                    try LibGit2.check(git_blob_lookup(&blob, repository, &oid), "finding blob \(objectId)")
+                    let size = Int(git_blob_rawsize(blob))
+                    guard size <= limit else { throw GitError(code: -1, message: "a file of \(size) bytes is over the limit of \(limit)") }
+                    guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+                    return Array(UnsafeRawBufferPointer(start: raw, count: size))
+                }
+                if case .success(let bytes) = result { total += bytes.count }
+                return result
+            }
         }
     }
 }
@@ -197,7 +211,7 @@ public enum LibGit2 {
         return String(cString: gitDirectory)
     }
 
-    static func check(_ result: Int32, _ doing: String) throws {
+    static func check(_ result: Int32, _ doing: String) throws(GitError) {
         if result < 0 { throw error(result, doing) }
     }
 

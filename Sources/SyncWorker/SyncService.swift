@@ -5,7 +5,7 @@ import Shared
 
 /// What happened to one synced package.
 public enum SyncPublishOutcome: Sendable, Equatable {
-    case created(assetId: Int64, version: String, newAsset: Bool)
+    case created(assetId: Int64, name: String, version: String, newAsset: Bool)
     case unchanged(assetId: Int64)
     /// Refused: a conflict (someone else's name), a deleted asset, a bad manifest or package.
     case rejected(assetId: Int64?, reason: String, severity: String)
@@ -106,14 +106,16 @@ public struct SyncService: Sendable {
             try await registry.sync.finishRun(run)
             return run
         }
+        let log = DiagnosticLog(registry: registry, runId: run.id)
         do {
-            try await sync(source, &run)
+            try await sync(source, &run, log: log)
             run.status = run.failed > 0 ? "partial" : "succeeded"
         } catch {
             run.status = "failed"
             run.error = String(describing: error)
             logger.warning("sync failed", metadata: ["source": "\(source.id)", "error": "\(run.error ?? "")"])
         }
+        try await log.flush()
         try await registry.sync.finishRun(run)
         try await registry.sync.releaseLease(sourceId: source.id, owner: workerId, nextRunAt: Date().addingTimeInterval(Double(source.intervalSeconds)))
         return run
@@ -129,7 +131,7 @@ public struct SyncService: Sendable {
         return runs
     }
 
-    private func sync(_ source: SyncSource, _ run: inout SyncRun) async throws {
+    private func sync(_ source: SyncSource, _ run: inout SyncRun, log: DiagnosticLog) async throws {
         guard let ownerId = source.ownerId else { throw SyncFailure(description: "the source has no owner; edit it as an admin") }
         var seen = Set<Int64>()
         var failedLocations = Set<String>()
@@ -143,11 +145,11 @@ public struct SyncService: Sendable {
                 do {
                     let key = String(SHA256Hex.hex(repository).prefix(16))
                     let commit = try await syncRepository(url: repository, branch: nil, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id)/\(key).git").path,
-                                                          credentials: credentials, source: source, ownerId: ownerId, run: &run, seen: &seen, failedLocations: &failedLocations)
-                    try await registry.sync.addDiagnostic(runId: run.id, path: repository, severity: "info", message: "synced at \(commit)")
+                                                          credentials: credentials, source: source, ownerId: ownerId, run: &run, log: log, seen: &seen, failedLocations: &failedLocations)
+                    try await log.add(path: repository, severity: "info", message: "synced at \(commit)")
                 } catch {
                     run.failed += 1
-                    try await registry.sync.addDiagnostic(runId: run.id, path: repository, severity: "error", message: "\(error)")
+                    try await log.add(path: repository, severity: "error", message: "\(error)")
                 }
             }
             run.commit = nil
@@ -157,21 +159,21 @@ public struct SyncService: Sendable {
             let last = try await registry.sync.lastSucceededRun(sourceId: source.id)
             let unchangedSince = last.flatMap { run in run.commit != nil && source.updatedAt < run.startedAt ? run : nil }
             run.commit = try await syncRepository(url: source.url, branch: source.branch, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id).git").path,
-                                                  credentials: try credentials(source), source: source, ownerId: ownerId, run: &run, seen: &seen, failedLocations: &failedLocations,
+                                                  credentials: try credentials(source), source: source, ownerId: ownerId, run: &run, log: log, seen: &seen, failedLocations: &failedLocations,
                                                   unchangedSince: unchangedSince)
         }
-        try await markRemoved(source, seen: seen, failedLocations: failedLocations, run: &run)
+        try await markRemoved(source, seen: seen, failedLocations: failedLocations, run: &run, log: log)
     }
 
     /// Fetches one repository, publishes what it holds and returns its commit.
     private func syncRepository(url: String, branch: String?, subPath: String?, repositoryPath: String, credentials: GitCredentials, source: SyncSource, ownerId: Int64,
-                                run: inout SyncRun, seen: inout Set<Int64>, failedLocations: inout Set<String>, unchangedSince: SyncRun? = nil) async throws -> String {
+                                run: inout SyncRun, log: DiagnosticLog, seen: inout Set<Int64>, failedLocations: inout Set<String>, unchangedSince: SyncRun? = nil) async throws -> String {
         let commit = try await git.update(url: url, branch: branch, repositoryPath: repositoryPath, credentials: credentials, timeout: timeout)
         if let unchangedSince, unchangedSince.commit == commit {
             let synced = try await registry.sync.syncedAssets(sourceId: source.id)
             run.unchanged += synced.count
             for asset in synced { seen.insert(asset.id) }
-            try await registry.sync.addDiagnostic(runId: run.id, path: "", severity: "info", message: "unchanged: still at \(commit), synced by run \(unchangedSince.id)")
+            try await log.add(path: "", severity: "info", message: "unchanged: still at \(commit), synced by run \(unchangedSince.id)")
             return commit
         }
         let entries = try await git.tree(repositoryPath: repositoryPath, commit: commit)
@@ -184,10 +186,10 @@ public struct SyncService: Sendable {
                 let (tools, problems) = AssetDiscovery.tools(in: bytes, path: file.path)
                 assets += tools
                 for problem in problems {
-                    try await registry.sync.addDiagnostic(runId: run.id, path: file.path, severity: "warning", message: problem)
+                    try await log.add(path: file.path, severity: "warning", message: problem)
                 }
             } catch {
-                try await registry.sync.addDiagnostic(runId: run.id, path: file.path, severity: "error", message: "\(error)")
+                try await log.add(path: file.path, severity: "error", message: "\(error)")
             }
         }
         for asset in assets {
@@ -201,9 +203,10 @@ public struct SyncService: Sendable {
                     problem = "\(list.count) files; at most \(limits.maxFiles) are allowed"
                 }
                 var total = 0
-                for (packagePath, entry) in list where problem == nil {
+                let contents = problem != nil ? [] : try await git.blobs(repositoryPath: repositoryPath, objectIds: list.map(\.1.objectId), limit: limits.maxFileBytes, totalLimit: limits.maxTotalBytes)
+                for ((packagePath, entry), content) in zip(list, contents) where problem == nil {
                     do {
-                        let bytes = try await git.blob(repositoryPath: repositoryPath, objectId: entry.objectId, limit: limits.maxFileBytes)
+                        let bytes = try content.get()
                         total += bytes.count
                         if total > limits.maxTotalBytes { problem = "larger than the package limit of \(limits.maxTotalBytes) bytes"; break }
                         files.append(PackageFile(path: packagePath, contents: bytes, executable: entry.kind == .executable))
@@ -213,21 +216,21 @@ public struct SyncService: Sendable {
                 }
             }
             for note in asset.notes {
-                try await registry.sync.addDiagnostic(runId: run.id, kind: asset.kind, path: asset.location, severity: "warning", message: note)
+                try await log.add(kind: asset.kind, path: asset.location, severity: "warning", message: note)
             }
             if let problem {
                 run.failed += 1
                 failedLocations.insert(asset.location)
-                try await registry.sync.addDiagnostic(runId: run.id, kind: asset.kind, path: asset.location, severity: "error", message: problem)
+                try await log.add(kind: asset.kind, path: asset.location, severity: "error", message: problem)
                 continue
             }
             let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
             let outcome = await publisher.publish(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId)
             switch outcome {
-            case .created(let assetId, let version, let newAsset):
+            case .created(let assetId, let name, let version, let newAsset):
                 if newAsset { run.created += 1 } else { run.updated += 1 }
                 seen.insert(assetId)
-                try await registry.sync.addDiagnostic(runId: run.id, assetId: assetId, kind: asset.kind, name: try await registry.assets.find(id: assetId)?.name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
+                try await log.add(assetId: assetId, kind: asset.kind, name: name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
             case .unchanged(let assetId):
                 run.unchanged += 1
                 seen.insert(assetId)
@@ -235,7 +238,7 @@ public struct SyncService: Sendable {
                 if severity == "error" { run.failed += 1 }
                 failedLocations.insert(gitPath)
                 if let assetId { seen.insert(assetId) }
-                try await registry.sync.addDiagnostic(runId: run.id, assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
+                try await log.add(assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
             }
         }
 
@@ -243,7 +246,7 @@ public struct SyncService: Sendable {
     }
 
     /// Assets this source brought in that are no longer there: removed, versions kept.
-    private func markRemoved(_ source: SyncSource, seen: Set<Int64>, failedLocations: Set<String>, run: inout SyncRun) async throws {
+    private func markRemoved(_ source: SyncSource, seen: Set<Int64>, failedLocations: Set<String>, run: inout SyncRun, log: DiagnosticLog) async throws {
         for previous in try await registry.sync.syncedAssets(sourceId: source.id) where !seen.contains(previous.id) {
             // A file that is there but broken is a diagnostic, not a removal.
             if let latest = try await registry.assets.find(id: previous.id)?.latestVersionId,
@@ -253,7 +256,32 @@ public struct SyncService: Sendable {
             }
             try await registry.assets.setStatus(assetId: previous.id, status: .removed)
             run.removed += 1
-            try await registry.sync.addDiagnostic(runId: run.id, assetId: previous.id, kind: previous.kind, name: previous.name, path: "", severity: "info", message: "no longer in the repository: marked removed (its versions stay installable)")
+            try await log.add(assetId: previous.id, kind: previous.kind, name: previous.name, path: "", severity: "info", message: "no longer in the repository: marked removed (its versions stay installable)")
         }
+    }
+}
+
+/// The diagnostics of one run, written 100 at a time instead of one statement (and one commit)
+/// each; `flush` writes the rest before the run is finished.
+final class DiagnosticLog {
+    private let registry: RegistryDatabase
+    private let runId: Int64
+    private var pending: [NewSyncDiagnostic] = []
+
+    init(registry: RegistryDatabase, runId: Int64) {
+        self.registry = registry
+        self.runId = runId
+    }
+
+    func add(assetId: Int64? = nil, kind: AssetKind? = nil, name: String? = nil, path: String, severity: String, message: String) async throws {
+        pending.append(NewSyncDiagnostic(assetId: assetId, kind: kind, name: name, path: path, severity: severity, message: message))
+        if pending.count >= 100 { try await flush() }
+    }
+
+    func flush() async throws {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending = []
+        try await registry.sync.addDiagnostics(runId: runId, batch)
     }
 }

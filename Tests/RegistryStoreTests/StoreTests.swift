@@ -72,6 +72,37 @@ struct StoreTests {
         }
     }
 
+    @Test("sync diagnostics: written 100 per statement, in order, every field kept; none is nothing", arguments: TestDatabases.backends)
+    func syncDiagnostics(backend: TestBackend) async throws {
+        try await TestDatabases.withMigratedDatabase(backend) { registry in
+            let source = try await registry.sync.createSource(SyncSourceFields(name: "s", url: "https://git.example/r.git", branch: nil, subPath: nil, credentialKind: "none",
+                                                                               credentialsCiphertext: nil, intervalSeconds: 3600, enabled: true), ownerId: nil)
+            let run = try await registry.sync.startRun(sourceId: source.id, trigger: "manual")
+            try await registry.sync.addDiagnostics(runId: run.id, [])
+            #expect(try await registry.sync.diagnostics(runId: run.id).isEmpty)
+            var written: [NewSyncDiagnostic] = []
+            for index in 0..<250 {
+                let kind: AssetKind? = index % 2 == 0 ? .skill : nil
+                let name: String? = index % 3 == 0 ? "skill-\(index)" : nil
+                let severity = index % 5 == 0 ? "error" : "info"
+                let at = Date(timeIntervalSince1970: 1_700_000_000 + Double(index))
+                written.append(NewSyncDiagnostic(kind: kind, name: name, path: "skills/\(index)", severity: severity, message: "message \(index) ✓", at: at))
+            }
+            try await registry.sync.addDiagnostics(runId: run.id, written)
+            try await registry.sync.addDiagnostic(runId: run.id, path: "last", severity: "warning", message: String(repeating: "x", count: 5000))
+            let read = try await registry.sync.diagnostics(runId: run.id)
+            #expect(read.count == 251)
+            #expect(read.prefix(250).map(\.path) == written.map(\.path))
+            #expect(read.prefix(250).map(\.message) == written.map(\.message))
+            #expect(read.prefix(250).map(\.assetKind) == written.map(\.kind))
+            #expect(read.prefix(250).map(\.assetName) == written.map(\.name))
+            #expect(read.prefix(250).map(\.severity) == written.map(\.severity))
+            #expect(read.prefix(250).map(\.createdAt) == written.map(\.createdAt))
+            #expect(read.last?.message.count == 4000, "messages are cut at 4,000 characters")
+            #expect(Set(read.map(\.runId)) == [run.id])
+        }
+    }
+
     @Test("audit log: newest first, paged, filtered by action", arguments: TestDatabases.backends)
     func audit(backend: TestBackend) async throws {
         try await TestDatabases.withMigratedDatabase(backend) { registry in

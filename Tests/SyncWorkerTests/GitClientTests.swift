@@ -60,6 +60,29 @@ struct GitClientTests {
         #expect(head == (try GitFixture.git(["rev-parse", "HEAD"], in: fixture.root.appendingPathComponent("work-repo"))))
         let readme = try #require(try await client.tree(repositoryPath: filePath, commit: head).first { $0.path == "README.md" })
         await #expect(throws: GitError.self) { _ = try await client.blob(repositoryPath: filePath, objectId: readme.objectId, limit: 2) }
+
+        // Several blobs in one read: in order; one over the file limit or unknown fails alone;
+        // once the total is over its limit the rest are not read.
+        let entries = try await client.tree(repositoryPath: filePath, commit: head).filter { $0.kind != .symlink }
+        // The fixture's files, and the skills the loop above committed ("new-<transport>").
+        let expected = entries.map { entry in
+            Self.files[entry.path] ?? "---\nname: \(entry.path.split(separator: "/")[1])\ndescription: d\n---\n"
+        }
+        let all = try await client.blobs(repositoryPath: filePath, objectIds: entries.map(\.objectId), limit: 1 << 20, totalLimit: 1 << 20)
+        #expect(entries.count == Self.files.count + cases.count)
+        #expect(try all.map { String(decoding: try $0.get(), as: UTF8.self) } == expected)
+        let unknown = String(repeating: "0", count: 40)
+        let mixed = try await client.blobs(repositoryPath: filePath, objectIds: [readme.objectId, unknown, readme.objectId], limit: 1 << 20, totalLimit: 1 << 20)
+        #expect(mixed.count == 3)
+        #expect((try? mixed[0].get()).map { String(decoding: $0, as: UTF8.self) } == Self.files["README.md"])
+        #expect(throws: GitError.self) { try mixed[1].get() }
+        #expect((try? mixed[2].get()) != nil)
+        let small = try await client.blobs(repositoryPath: filePath, objectIds: [readme.objectId, readme.objectId, readme.objectId], limit: 1 << 20, totalLimit: 3)
+        #expect((try? small[0].get()) != nil, "read: the total was 0 before it")
+        #expect(throws: GitError.self) { try small[1].get() }
+        #expect(throws: GitError.self) { try small[2].get() }
+        let tooLarge = try await client.blobs(repositoryPath: filePath, objectIds: [readme.objectId], limit: 2, totalLimit: 1 << 20)
+        #expect(throws: GitError.self) { try tooLarge[0].get() }
     }
 
     @Test("failures are clear: wrong token, no token, unreachable host, unknown branch, empty repository, timeout")

@@ -17,6 +17,8 @@ struct PublishService: Sendable {
         let version: AssetVersion
         /// False when the same package was already published (nothing was written).
         let created: Bool
+        /// True when this publish made the asset itself (its first version).
+        var newAsset = false
     }
 
     /// Publishes `package` as a `kind` asset for `publisher`. `expectedName` (from the URL) must
@@ -56,6 +58,7 @@ struct PublishService: Sendable {
                          context: AppRequestContext?, syncSourceId: Int64?, stores: RegistryDatabase.Stores) async throws -> Outcome {
         let assets = stores.assets
         var asset: Asset
+        var newAsset = false
         if let existing = try await assets.find(kind: prepared.kind, name: prepared.name) {
             if let syncSourceId, existing.ownerId != publisher.user.id || (existing.syncSourceId != nil && existing.syncSourceId != syncSourceId) {
                 throw APIError.conflict("the \(prepared.kind.rawValue) '\(prepared.name)' already exists, owned by \(existing.ownerUsername)\(existing.syncSourceId.map { " from sync source \($0)" } ?? ""); rename it in the repository")
@@ -71,6 +74,7 @@ struct PublishService: Sendable {
         } else {
             asset = try await assets.create(kind: prepared.kind, name: prepared.name, description: prepared.description, ownerId: publisher.user.id,
                                             origin: syncSourceId == nil ? .upload : .sync, syncSourceId: syncSourceId)
+            newAsset = true
         }
 
         let versions = try await assets.versions(assetId: asset.id)
@@ -110,6 +114,6 @@ struct PublishService: Sendable {
             try await stores.audit.record(context.auditEvent("asset.publish", targetType: prepared.kind.rawValue, targetId: String(asset.id), detail: ["name": prepared.name, "version": versionNumber.description, "digest": prepared.package.digest]))
         }
         asset = try await assets.find(id: asset.id) ?? asset
-        return Outcome(asset: asset, version: version, created: true)
+        return Outcome(asset: asset, version: version, created: true, newAsset: newAsset)
     }
 }

@@ -10,22 +10,32 @@ struct ServerSyncPublisher: SyncPublisher {
     let registry: RegistryDatabase
 
     func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
-        var existingId: Int64?
+        let package: AssetPackage
         do {
-            let package = try AssetPackage(files: files, limits: publisher.limits)
-            let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: publisher.limits)
-            existingId = try await registry.assets.find(kind: kind, name: prepared.name)?.id
+            package = try AssetPackage(files: files, limits: publisher.limits)
+        } catch {
+            return .rejected(assetId: nil, reason: error.description, severity: "error")
+        }
+        // The asset a refused package names, if it exists: it is still the source's, not removed.
+        // Looked up only on refusal (the manifest is parsed once more, off the common path).
+        let limits = publisher.limits, registry = self.registry
+        func existingId() async -> Int64? {
+            guard let prepared = try? PreparedAsset.prepare(kind: kind, package: package, limits: limits) else { return nil }
+            return try? await registry.assets.find(kind: kind, name: prepared.name)?.id
+        }
+        do {
             guard let owner = try await registry.users.find(id: ownerId) else {
-                return .rejected(assetId: existingId, reason: "the source's owner no longer exists", severity: "error")
+                return .rejected(assetId: await existingId(), reason: "the source's owner no longer exists", severity: "error")
             }
             let outcome = try await publisher.publish(kind: kind, package: package, source: source, publisher: Identity(user: owner, method: .token), context: nil, syncSourceId: syncSourceId)
             if outcome.created {
-                return .created(assetId: outcome.asset.id, version: outcome.version.version, newAsset: existingId == nil)
+                return .created(assetId: outcome.asset.id, name: outcome.asset.name, version: outcome.version.version, newAsset: outcome.newAsset)
             }
             return .unchanged(assetId: outcome.asset.id)
         } catch let error as PackageError {
-            return .rejected(assetId: existingId, reason: error.description, severity: "error")
+            return .rejected(assetId: await existingId(), reason: error.description, severity: "error")
         } catch let error as APIError {
+            let existingId = await existingId()
             switch error.status {
             case .conflict where error.detail.contains("deleted"):
                 return .rejected(assetId: existingId, reason: "deleted by an admin: stays deleted, not re-imported", severity: "info")
@@ -35,7 +45,7 @@ struct ServerSyncPublisher: SyncPublisher {
                 return .rejected(assetId: existingId, reason: error.detail, severity: "error")
             }
         } catch {
-            return .rejected(assetId: existingId, reason: "\(error)", severity: "error")
+            return .rejected(assetId: await existingId(), reason: "\(error)", severity: "error")
         }
     }
 }

@@ -107,6 +107,27 @@ public struct SyncRun: Sendable, Equatable {
     }
 }
 
+/// A diagnostic to record: what ``SyncStore/addDiagnostics(runId:_:)`` writes.
+public struct NewSyncDiagnostic: Sendable, Equatable {
+    public var assetId: Int64?
+    public var kind: AssetKind?
+    public var name: String?
+    public var path: String
+    public var severity: String
+    public var message: String
+    public var createdAt: Date
+
+    public init(assetId: Int64? = nil, kind: AssetKind? = nil, name: String? = nil, path: String, severity: String, message: String, at createdAt: Date = Date()) {
+        self.assetId = assetId
+        self.kind = kind
+        self.name = name
+        self.path = path
+        self.severity = severity
+        self.message = message
+        self.createdAt = createdAt
+    }
+}
+
 /// Something a run noticed about one asset or file.
 public struct SyncDiagnostic: Sendable, Equatable {
     public let id: Int64

@@ -169,10 +169,25 @@ public struct SyncStore: Sendable {
     // MARK: - Diagnostics
 
     public func addDiagnostic(runId: Int64, assetId: Int64? = nil, kind: AssetKind? = nil, name: String? = nil, path: String, severity: String, message: String, at now: Date = Date()) async throws {
-        try await db.execute(
-            "INSERT INTO sync_diagnostics (run_id, asset_id, asset_kind, asset_name, path, severity, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            .int(runId), .optional(assetId), .optional(kind?.rawValue), .optional(name), .text(path), .text(severity), .text(String(message.prefix(4000))), .date(now)
-        )
+        try await addDiagnostics(runId: runId, [NewSyncDiagnostic(assetId: assetId, kind: kind, name: name, path: path, severity: severity, message: message, at: now)])
+    }
+
+    /// Records several diagnostics of a run, up to 100 per statement (a first sync of 500 skills
+    /// wrote one row, and committed once, per skill).
+    public func addDiagnostics(runId: Int64, _ diagnostics: [NewSyncDiagnostic]) async throws {
+        var start = 0
+        while start < diagnostics.count {
+            let chunk = diagnostics[start..<min(start + 100, diagnostics.count)]
+            start += chunk.count
+            var binds: [SQLValue] = []
+            binds.reserveCapacity(chunk.count * 8)
+            for item in chunk {
+                binds += [.int(runId), .optional(item.assetId), .optional(item.kind?.rawValue), .optional(item.name), .text(item.path), .text(item.severity),
+                          .text(String(item.message.prefix(4000))), .date(item.createdAt)]
+            }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            try await db.execute("INSERT INTO sync_diagnostics (run_id, asset_id, asset_kind, asset_name, path, severity, message, created_at) VALUES \(rows)", binds)
+        }
     }
 
     public func diagnostics(runId: Int64) async throws -> [SyncDiagnostic] {
