@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Shared
 
 /// What every command works with: the home folder, the configuration, the registry client and

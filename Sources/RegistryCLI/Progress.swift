@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A download progress bar on standard error, drawn only on a terminal and only for downloads
 /// larger than `threshold` bytes (small ones finish before a bar would help).
@@ -45,56 +42,5 @@ final class ProgressBar: @unchecked Sendable {
 extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}
-
-/// One request whose body is reported to a progress bar as it arrives.
-final class StreamingDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private var body = Data()
-    private var response: URLResponse?
-    private var continuation: CheckedContinuation<(Data, URLResponse), any Error>?
-    private let progress: ProgressBar
-
-    private init(progress: ProgressBar) { self.progress = progress }
-
-    static func run(_ request: URLRequest, progress: ProgressBar) async throws -> (Data, URLResponse) {
-        let delegate = StreamingDownload(progress: progress)
-        let session = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
-        defer {
-            session.finishTasksAndInvalidate()
-            progress.finish()
-        }
-        return try await withCheckedThrowingContinuation { continuation in
-            delegate.lock.withLock { delegate.continuation = continuation }
-            session.dataTask(with: request).resume()
-        }
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse, completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        lock.withLock { self.response = response }
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let (received, expected) = lock.withLock {
-            body.append(data)
-            return (Int64(body.count), response?.expectedContentLength ?? -1)
-        }
-        progress.update(received: received, expected: expected)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, body, response) = lock.withLock {
-            defer { self.continuation = nil }
-            return (self.continuation, self.body, self.response ?? task.response)
-        }
-        if let error {
-            continuation?.resume(throwing: error)
-        } else if let response {
-            continuation?.resume(returning: (body, response))
-        } else {
-            continuation?.resume(throwing: URLError(.badServerResponse))
-        }
     }
 }

@@ -1,13 +1,28 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 import Shared
+import Synchronization
+
+/// An HTTP answer: status, headers and the whole body.
+struct HTTPAnswer {
+    let statusCode: Int
+    let headers: HTTPHeaders
+
+    func value(forHTTPHeaderField name: String) -> String? { headers.first(name: name) }
+}
 
 /// The registry's HTTP API as the CLI uses it. Errors say what to do next.
+///
+/// Requests go through AsyncHTTPClient (SwiftNIO, TLS from BoringSSL linked in), not URLSession:
+/// FoundationNetworking loads libcurl and some thirty libraries at every start, ~11 ms of each
+/// command, even of those that need no network.
 struct RegistryClient {
     let baseURL: String
     let apiKey: String
+    /// A package or an answer larger than this is refused (the server's own limits are far lower).
+    static let maxBody = 512 * 1024 * 1024
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -16,44 +31,92 @@ struct RegistryClient {
         return decoder
     }()
 
-    func request(_ method: String, _ path: String, query: [String: String?] = [:], body: Data? = nil, headers: [String: String] = [:], progress: ProgressBar? = nil) async throws -> (Data, HTTPURLResponse) {
-        guard var components = URLComponents(string: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) + path : baseURL + path) else {
-            throw CLIError("registry.url '\(baseURL)' is not a URL; set it with `agenthub config set registry.url https://…`")
+    /// One client per proxy (usually none) for the process: a refused or failed connection fails
+    /// the command at once (AsyncHTTPClient would retry until the timeout, 30 s for a registry that
+    /// is down). The proxy is the one `https_proxy`/`http_proxy` name (as curl reads them) unless
+    /// `no_proxy` names the host.
+    static func client(for url: URL) -> HTTPClient {
+        let proxy = Proxy.forURL(url, environment: ProcessInfo.processInfo.environment)
+        return clients.withLock { clients in
+            if let client = clients[proxy] { return client }
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.timeout.connect = .seconds(10)
+            if let proxy { configuration.proxy = .server(host: proxy.host, port: proxy.port) }
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[proxy] = client
+            return client
+        }
+    }
+
+    /// Never shut down: they live as long as the command.
+    private static let clients = Mutex<[Proxy?: HTTPClient]>([:])
+
+    func request(_ method: String, _ path: String, query: [String: String?] = [:], body: Data? = nil, headers: [String: String] = [:], progress: ProgressBar? = nil) async throws -> (Data, HTTPAnswer) {
+        guard var components = URLComponents(string: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) + path : baseURL + path),
+              ["http", "https"].contains(components.scheme?.lowercased() ?? "") else {
+            throw CLIError("registry.url '\(baseURL)' is not an http(s) URL; set it with `agenthub config set registry.url https://…`")
         }
         let items = query.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }
         if !items.isEmpty { components.queryItems = items.sorted { $0.name < $1.name } }
         guard let url = components.url else { throw CLIError("cannot build a request for \(path)") }
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 30)
-        request.httpMethod = method
-        request.setValue(apiKey, forHTTPHeaderField: "X-API-Key")
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "X-API-Key", value: apiKey)
+        request.headers.add(name: "User-Agent", value: "agenthub/\(AgentHubVersion.current)")
         if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let data: Data, response: URLResponse
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        let data: Data, answer: HTTPAnswer
         do {
-            if let progress {
-                (data, response) = try await StreamingDownload.run(request, progress: progress)
-            } else {
-                (data, response) = try await URLSession.shared.data(for: request)
+            let response = try await Self.client(for: url).execute(request, timeout: .seconds(30))
+            answer = HTTPAnswer(statusCode: Int(response.status.code), headers: response.headers)
+            let expected = response.headers.first(name: "Content-Length").flatMap(Int64.init) ?? -1
+            var buffer = ByteBuffer()
+            for try await part in response.body {
+                guard buffer.readableBytes + part.readableBytes <= Self.maxBody else {
+                    throw CLIError("the registry's answer is larger than \(Self.maxBody / 1_048_576) MB; refusing it")
+                }
+                var part = part
+                buffer.writeBuffer(&part)
+                progress?.update(received: Int64(buffer.readableBytes), expected: expected)
             }
+            progress?.finish()
+            data = Data(buffer.readableBytesView)
+        } catch let error as CLIError {
+            progress?.finish()
+            throw error
         } catch {
-            throw CLIError("cannot reach the registry at \(baseURL) (\(error.localizedDescription)); check `agenthub config get registry.url`, or work offline with cached versions (`add NAME@VERSION`)")
+            progress?.finish()
+            throw CLIError("cannot reach the registry at \(baseURL) (\(Self.describe(error))); check `agenthub config get registry.url`, or work offline with cached versions (`add NAME@VERSION`)")
         }
-        guard let http = response as? HTTPURLResponse else { throw CLIError("the registry gave no HTTP answer") }
-        if http.statusCode >= 400 {
+        if answer.statusCode >= 400 {
             let detail = (try? JSONDecoder().decode(ErrorBody.self, from: data))?.detail ?? String(decoding: data.prefix(200), as: UTF8.self)
-            let hint = switch http.statusCode {
+            let hint = switch answer.statusCode {
             case 401: " — log in with `agenthub login` or set `agenthub config set registry.api_key sr_…`"
             case 403: " — your account may not do this"
             case 404: " — check the name with `agenthub find`"
             case 409: " — it already exists; publish a new version number, or leave it as it is"
             default: ""
             }
-            throw CLIError("the registry answered \(http.statusCode): \(detail)\(hint)", status: http.statusCode)
+            throw CLIError("the registry answered \(answer.statusCode): \(detail)\(hint)", status: answer.statusCode)
         }
-        return (data, http)
+        return (data, answer)
+    }
+
+    /// A short reason for a failed connection ("connection refused", "timed out").
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .connectTimeout, .readTimeout: return "timed out"
+            default: return "\(error)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {

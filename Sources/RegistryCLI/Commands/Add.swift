@@ -5,6 +5,7 @@ import Shared
 /// `agenthub add NAME[@VERSION|@RANGE]`
 struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Install a skill, agent or tool for an agent, verified by digest.",
         discussion: """
             The package is downloaded into ~/.skills-registry/cache/, its digest checked, then placed

@@ -4,6 +4,7 @@ import Foundation
 /// `agenthub config set|get|show`
 struct Config: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Read and change ~/.skills-registry/config.toml.",
         discussion: """
             Keys: registry.url, registry.api_key, client.agent. SKILLS_REGISTRY_URL and
@@ -18,7 +19,7 @@ struct Config: AsyncParsableCommand {
     )
 
     struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a key.")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Set a key.")
         @Argument(help: "registry.url, registry.api_key or client.agent") var key: String
         @Argument var value: String
         @OptionGroup var options: GlobalOptions
@@ -33,7 +34,7 @@ struct Config: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a key's value.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Print a key's value.")
         @Argument var key: String
         @OptionGroup var options: GlobalOptions
 
@@ -45,7 +46,7 @@ struct Config: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the configuration in effect (the API key masked).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the configuration in effect (the API key masked).")
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

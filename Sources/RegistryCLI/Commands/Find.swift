@@ -5,6 +5,7 @@ import Shared
 /// `agenthub find QUERY`
 struct Find: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "find",
         abstract: "Search the registry.",
         discussion: """
             Examples:

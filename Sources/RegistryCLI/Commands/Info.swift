@@ -5,6 +5,7 @@ import Shared
 /// `agenthub info NAME`
 struct Info: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "info",
         abstract: "Show an asset: versions, digests, source, deprecation and yanks.",
         discussion: """
             Examples:

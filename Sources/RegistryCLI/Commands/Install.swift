@@ -5,6 +5,7 @@ import Shared
 /// `agenthub install [--frozen]`
 struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "install",
         abstract: "Install everything the lock file lists, at its versions and digests.",
         discussion: """
             Whatever is missing or differs from agenthub.lock is put back exactly as locked (local edits

@@ -4,6 +4,7 @@ import Foundation
 /// `agenthub list`
 struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List what is installed here (from agenthub.lock), or globally.",
         discussion: """
             Examples:

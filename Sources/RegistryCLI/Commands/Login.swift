@@ -5,6 +5,7 @@ import Shared
 /// `agenthub login`
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "login",
         abstract: "Log in with e-mail and password; creates an API key for this machine and stores it.",
         discussion: """
             The password is read from the terminal (or standard input when piped) and never stored.

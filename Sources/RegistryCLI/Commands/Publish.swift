@@ -5,6 +5,7 @@ import Shared
 /// `agenthub publish [DIR]`
 struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "publish",
         abstract: "Validate, pack and upload a skill, agent or tool folder.",
         discussion: """
             The manifest (SKILL.md, AGENT.md or mcp.json) is checked here with the server's own

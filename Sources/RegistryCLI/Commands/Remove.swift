@@ -5,6 +5,7 @@ import Shared
 /// `agenthub remove NAME`
 struct Remove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "remove",
         abstract: "Remove an installed skill, agent or tool (and its lock entry).",
         discussion: """
             A skill's link or copy and an agent's file are deleted; a tool's entry is taken out of the

@@ -5,6 +5,7 @@ import Shared
 /// `agenthub sync GIT_URL` (admin)
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sync",
         abstract: "Import a git repository into the registry now and show the run's result (admin).",
         discussion: """
             The registry creates a sync source for the URL if it has none, syncs it, and this command

@@ -5,6 +5,7 @@ import Shared
 /// `agenthub update [NAME]`
 struct Update: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "update",
         abstract: "Move installs to the newest version their lock entry allows.",
         discussion: """
             Each install moves to the highest version that is not yanked inside what was asked for

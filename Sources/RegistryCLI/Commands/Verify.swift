@@ -5,6 +5,7 @@ import Shared
 /// `agenthub verify`
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check installed files against the digests in the lock file.",
         discussion: """
             Skills are compared file by file with their package digest, agents with the SHA-256 of their
