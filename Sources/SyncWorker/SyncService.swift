@@ -14,7 +14,16 @@ public enum SyncPublishOutcome: Sendable, Equatable {
 /// Publishes packages found by the sync worker. The server implements it with its publish
 /// service; the worker never imports the server.
 public protocol SyncPublisher: Sendable {
-    func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome
+    /// Does the CPU-heavy half of a publish (parse, check, hash, render) and returns the other
+    /// half, which stores it. The worker prepares a few packages at once and stores them one by
+    /// one, in the repository's order, so two packages of one name always end the same way.
+    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> @Sendable () async -> SyncPublishOutcome
+}
+
+extension SyncPublisher {
+    public func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
+        await prepare(kind: kind, files: files, source: source, syncSourceId: syncSourceId, ownerId: ownerId)()
+    }
 }
 
 /// One sync of one source: fetch, discover, publish what changed, mark what disappeared, record
@@ -192,41 +201,36 @@ public struct SyncService: Sendable {
                 try await log.add(path: file.path, severity: "error", message: "\(error)")
             }
         }
-        for asset in assets {
-            var files: [PackageFile] = []
-            var problem: String?
-            switch asset.content {
-            case .generated(let generated):
-                files = generated
-            case .files(let list):
-                if list.count > limits.maxFiles {
-                    problem = "\(list.count) files; at most \(limits.maxFiles) are allowed"
-                }
-                var total = 0
-                let contents = problem != nil ? [] : try await git.blobs(repositoryPath: repositoryPath, objectIds: list.map(\.1.objectId), limit: limits.maxFileBytes, totalLimit: limits.maxTotalBytes)
-                for ((packagePath, entry), content) in zip(list, contents) where problem == nil {
-                    do {
-                        let bytes = try content.get()
-                        total += bytes.count
-                        if total > limits.maxTotalBytes { problem = "larger than the package limit of \(limits.maxTotalBytes) bytes"; break }
-                        files.append(PackageFile(path: packagePath, contents: bytes, executable: entry.kind == .executable))
-                    } catch {
-                        problem = "\(entry.path): \(error)"
-                    }
-                }
-            }
+        // Each package is read and prepared ahead (up to `ahead` at once, on both cores) while the
+        // ones before it are stored, in order.
+        let ahead = 4
+        var preparing: [Int: Task<PreparedPackage, Never>] = [:]
+        func start(_ index: Int) {
+            guard index < assets.count else { return }
+            let asset = assets[index]
+            preparing[index] = Task { await self.prepare(asset, repositoryPath: repositoryPath, url: url, branch: branch, commit: commit, source: source, ownerId: ownerId) }
+        }
+        defer { for task in preparing.values { task.cancel() } }
+        for index in 0..<min(ahead, assets.count) { start(index) }
+        for (index, asset) in assets.enumerated() {
+            guard let task = preparing.removeValue(forKey: index) else { continue }
+            let ready = await task.value
+            start(index + ahead)
             for note in asset.notes {
                 try await log.add(kind: asset.kind, path: asset.location, severity: "warning", message: note)
             }
-            if let problem {
+            let store: @Sendable () async -> SyncPublishOutcome
+            switch ready {
+            case .failed(let problem):
                 run.failed += 1
                 failedLocations.insert(asset.location)
                 try await log.add(kind: asset.kind, path: asset.location, severity: "error", message: problem)
                 continue
+            case .ready(let closure):
+                store = closure
             }
             let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
-            let outcome = await publisher.publish(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId)
-            switch outcome {
+            switch await store() {
             case .created(let assetId, let name, let version, let newAsset):
                 if newAsset { run.created += 1 } else { run.updated += 1 }
                 seen.insert(assetId)
@@ -243,6 +247,46 @@ public struct SyncService: Sendable {
         }
 
         return commit
+    }
+
+    private enum PreparedPackage: Sendable {
+        /// The package could not be read (a problem for the run's diagnostics).
+        case failed(String)
+        /// Stores it and tells what happened.
+        case ready(@Sendable () async -> SyncPublishOutcome)
+    }
+
+    /// Reads one discovered package's files and has the publisher prepare it.
+    private func prepare(_ asset: DiscoveredAsset, repositoryPath: String, url: String, branch: String?, commit: String, source: SyncSource, ownerId: Int64) async -> PreparedPackage {
+        var files: [PackageFile] = []
+        switch asset.content {
+        case .generated(let generated):
+            files = generated
+        case .files(let list):
+            if list.count > limits.maxFiles {
+                return .failed("\(list.count) files; at most \(limits.maxFiles) are allowed")
+            }
+            var total = 0
+            let contents: [Result<[UInt8], GitError>]
+            do {
+                contents = try await git.blobs(repositoryPath: repositoryPath, objectIds: list.map(\.entry.objectId), limit: limits.maxFileBytes, totalLimit: limits.maxTotalBytes)
+            } catch {
+                return .failed("\(error)")
+            }
+            for ((packagePath, entry), content) in zip(list, contents) {
+                let bytes: [UInt8]
+                do {
+                    bytes = try content.get()
+                } catch {
+                    return .failed("\(entry.path): \(error)")
+                }
+                total += bytes.count
+                if total > limits.maxTotalBytes { return .failed("larger than the package limit of \(limits.maxTotalBytes) bytes") }
+                files.append(PackageFile(path: packagePath, contents: bytes, executable: entry.kind == .executable))
+            }
+        }
+        let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
+        return .ready(await publisher.prepare(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId))
     }
 
     /// Assets this source brought in that are no longer there: removed, versions kept.

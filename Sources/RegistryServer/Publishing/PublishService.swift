@@ -32,11 +32,29 @@ struct PublishService: Sendable {
             let seconds = max(1, Int(wait.components.seconds) + 1)
             throw APIError(.tooManyRequests, "too many publishes; try again in \(seconds) seconds", headers: [.retryAfter: String(seconds)])
         }
+        return try await publish(try await prepare(kind: kind, package: package), source: source, expectedName: expectedName, publisher: publisher, context: context, syncSourceId: syncSourceId)
+    }
+
+    /// A package parsed, checked and hashed, with its README rendered: the CPU-heavy half of a
+    /// publish, off the cooperative pool. The sync worker prepares several packages at once and
+    /// stores them one by one in the repository's order.
+    struct Prepared: Sendable {
+        let asset: PreparedAsset
+        let readmeHTML: String
+    }
+
+    func prepare(kind: AssetKind, package: AssetPackage) async throws -> Prepared {
         let limits = self.limits
-        let (prepared, readmeHTML) = try await BlockingWork.run {
+        return try await BlockingWork.run {
             let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
-            return (prepared, ReadmeRenderer.html(from: prepared.readmeMarkdown))
+            return Prepared(asset: prepared, readmeHTML: ReadmeRenderer.html(from: prepared.readmeMarkdown))
         }
+    }
+
+    /// Stores a prepared package (the second half of ``publish(kind:package:source:expectedName:publisher:context:syncSourceId:)``).
+    func publish(_ ready: Prepared, source: VersionSource = .upload, expectedName: String? = nil,
+                 publisher: Identity, context: AppRequestContext?, syncSourceId: Int64? = nil) async throws -> Outcome {
+        let prepared = ready.asset, readmeHTML = ready.readmeHTML
         if let expectedName, expectedName != prepared.name {
             throw APIError.unprocessable("the URL names '\(expectedName)' but the manifest names '\(prepared.name)'; they must be the same")
         }

@@ -9,25 +9,31 @@ struct ServerSyncPublisher: SyncPublisher {
     let publisher: PublishService
     let registry: RegistryDatabase
 
-    func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
-        let package: AssetPackage
+    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> @Sendable () async -> SyncPublishOutcome {
+        let ready: PublishService.Prepared
         do {
-            package = try AssetPackage(files: files, limits: publisher.limits)
+            ready = try await publisher.prepare(kind: kind, package: try AssetPackage(files: files, limits: publisher.limits))
+        } catch let error as PackageError {
+            return { .rejected(assetId: nil, reason: error.description, severity: "error") }
+        } catch let error as APIError {
+            return { .rejected(assetId: nil, reason: error.detail, severity: "error") }
         } catch {
-            return .rejected(assetId: nil, reason: error.description, severity: "error")
+            return { .rejected(assetId: nil, reason: "\(error)", severity: "error") }
         }
+        return { await store(ready, source: source, syncSourceId: syncSourceId, ownerId: ownerId) }
+    }
+
+    private func store(_ ready: PublishService.Prepared, source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
         // The asset a refused package names, if it exists: it is still the source's, not removed.
-        // Looked up only on refusal (the manifest is parsed once more, off the common path).
-        let limits = publisher.limits, registry = self.registry
+        let kind = ready.asset.kind, registry = self.registry
         func existingId() async -> Int64? {
-            guard let prepared = try? PreparedAsset.prepare(kind: kind, package: package, limits: limits) else { return nil }
-            return try? await registry.assets.find(kind: kind, name: prepared.name)?.id
+            try? await registry.assets.find(kind: kind, name: ready.asset.name)?.id
         }
         do {
             guard let owner = try await registry.users.find(id: ownerId) else {
                 return .rejected(assetId: await existingId(), reason: "the source's owner no longer exists", severity: "error")
             }
-            let outcome = try await publisher.publish(kind: kind, package: package, source: source, publisher: Identity(user: owner, method: .token), context: nil, syncSourceId: syncSourceId)
+            let outcome = try await publisher.publish(ready, source: source, publisher: Identity(user: owner, method: .token), context: nil, syncSourceId: syncSourceId)
             if outcome.created {
                 return .created(assetId: outcome.asset.id, name: outcome.asset.name, version: outcome.version.version, newAsset: outcome.newAsset)
             }
