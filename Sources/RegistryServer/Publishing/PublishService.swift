@@ -95,7 +95,7 @@ struct PublishService: Sendable {
             newAsset = true
         }
 
-        let versions = try await assets.versions(assetId: asset.id)
+        let versions = newAsset ? [] : try await assets.versions(assetId: asset.id)
         let versionNumber: SemanticVersion
         if let declared = prepared.version {
             if let same = versions.first(where: { $0.version == declared.description }) {

@@ -34,6 +34,20 @@ extension DatabaseExecutor {
     public func first(_ sql: String, _ binds: SQLValue...) async throws -> DatabaseRow? {
         try await query(sql, binds).first
     }
+
+    /// Inserts `rows` (each the values of `columns`) with up to `perStatement` rows a statement;
+    /// `suffix` follows the values (`ON CONFLICT … DO NOTHING`). Every statement is a round trip
+    /// to the database's thread or server, and a package's files were two each.
+    public func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String = "", perStatement: Int = 100) async throws {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            start += chunk.count
+            let values = Array(repeating: row, count: chunk.count).joined(separator: ", ")
+            try await execute("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values)\(suffix.isEmpty ? "" : " " + suffix)", chunk.flatMap { $0 })
+        }
+    }
 }
 
 /// A database: one of the two backends. Stores are written against this protocol only.

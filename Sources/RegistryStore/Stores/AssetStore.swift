@@ -53,9 +53,8 @@ public struct AssetStore: Sendable {
 
     public func replaceTags(assetId: Int64, tags: [String]) async throws {
         try await db.execute("DELETE FROM asset_tags WHERE asset_id = ?", .int(assetId))
-        for tag in tags {
-            try await db.execute("INSERT INTO asset_tags (asset_id, tag) VALUES (?, ?)", .int(assetId), .text(tag))
-        }
+        var seen = Set<String>()
+        try await db.insert(into: "asset_tags", columns: ["asset_id", "tag"], rows: tags.filter { seen.insert($0).inserted }.map { [.int(assetId), .text($0)] })
     }
 
     /// Makes `versionId` the latest version and copies its description to the asset.
@@ -112,23 +111,21 @@ public struct AssetStore: Sendable {
         )
         guard let row else { throw DatabaseError.backend("INSERT INTO asset_versions returned no row") }
         let version = try AssetVersion(row: row)
-        for file in new.package.files {
-            let hash = file.sha256
-            try await db.execute(
-                "INSERT INTO blobs (sha256, size, content, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                .text(hash), .int(Int64(file.contents.count)), .blob(file.contents), .date(now)
-            )
-            try await db.execute(
-                "INSERT INTO version_files (version_id, path, size, mode, sha256) VALUES (?, ?, ?, ?, ?)",
-                .int(version.id), .text(file.path), .int(Int64(file.contents.count)), .int(Int64(file.mode)), .text(hash)
-            )
+        // A blob shared by two files of the package is inserted once per statement: PostgreSQL
+        // refuses the same key twice in one INSERT … ON CONFLICT.
+        let files = new.package.files.map { (file: $0, sha256: $0.sha256) }
+        var blobRows: [[SQLValue]] = [], seenBlobs = Set<String>()
+        for (file, hash) in files where seenBlobs.insert(hash).inserted {
+            blobRows.append([.text(hash), .int(Int64(file.contents.count)), .blob(file.contents), .date(now)])
         }
-        for reference in new.references {
-            try await db.execute(
-                "INSERT INTO asset_references (version_id, ref_kind, ref_name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                .int(version.id), .text(reference.kind.rawValue), .text(reference.name)
-            )
-        }
+        try await db.insert(into: "blobs", columns: ["sha256", "size", "content", "created_at"], rows: blobRows, suffix: "ON CONFLICT (sha256) DO NOTHING", perStatement: 50)
+        try await db.insert(into: "version_files", columns: ["version_id", "path", "size", "mode", "sha256"], rows: files.map { file, hash in
+            [.int(version.id), .text(file.path), .int(Int64(file.contents.count)), .int(Int64(file.mode)), .text(hash)]
+        })
+        var seenReferences = Set<String>()
+        try await db.insert(into: "asset_references", columns: ["version_id", "ref_kind", "ref_name"], rows: new.references.compactMap { reference in
+            seenReferences.insert("\(reference.kind.rawValue)/\(reference.name)").inserted ? [.int(version.id), .text(reference.kind.rawValue), .text(reference.name)] : nil
+        }, suffix: "ON CONFLICT DO NOTHING")
         return version
     }
 
