@@ -67,6 +67,33 @@ struct AssetPublishTests {
         }
     }
 
+    @Test("files with the same bytes share one blob (stored once, each downloads); a tag given twice is kept once", arguments: TestDatabases.backends)
+    func sharedBlobs(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { (app: TestApp) async throws in
+            let owner = try await app.register("owner")
+            let same = Array("the same bytes\n".utf8)
+            let files = TestApp.skill("twins", version: "1.0.0", tags: ["pdf", "pdf", "docs"], extra: [
+                PackageFile(path: "a/one.txt", contents: same),
+                PackageFile(path: "b/two.txt", contents: same),
+                PackageFile(path: "c/three.txt", contents: same),
+            ])
+            let before = try await app.storedCounts()
+            let published = try await app.publishArchive(.skill, files, key: owner.apiKey)
+            #expect(published.status == .created, "\(published.text)")
+            let after = try await app.storedCounts()
+            // assets, asset_versions, version_files, blobs, asset_tags
+            #expect(zip(after, before).map { $0 - $1 } == [1, 1, 4, 2, 2])
+            let download = try await app.request(.get, "/api/v1/assets/skill/twins/versions/1.0.0/download")
+            #expect(download.status == .ok)
+            let unpacked = try PackageArchive.unpack(Array(download.body), limits: .default)
+            #expect(unpacked.files.filter { $0.contents == same }.map(\.path).sorted() == ["a/one.txt", "b/two.txt", "c/three.txt"])
+            // The same bytes in a second asset: no new blob.
+            let second = try await app.publishArchive(.skill, TestApp.skill("cousin", extra: [PackageFile(path: "one.txt", contents: same)]), key: owner.apiKey)
+            #expect(second.status == .created, "\(second.text)")
+            #expect(try await app.storedCounts()[3] == after[3] + 1, "only the second SKILL.md is a new blob")
+        }
+    }
+
     @Test("versions are immutable: identical re-publish is a no-op, different contents under a version is 409, no version means next patch", arguments: TestDatabases.backends)
     func immutability(backend: TestBackend) async throws {
         try await TestApp.run(backend) { (app: TestApp) async throws in
