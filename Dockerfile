@@ -38,8 +38,9 @@ COPY Tests ./Tests
 # FoundationNetworking into the binaries, so the runtime image needs no Swift libraries. What
 # stays dynamic is Debian's: libc, libstdc++, libgcc_s, libm, libz, libgit2 (agenthub-server)
 # and libcurl (FoundationNetworking: the server lists GitHub/GitLab repositories with
-# URLSession, the CLI talks to the registry with it). Checked on Swift 6.3.1 / Debian 12:
-# a static FoundationNetworking binary needs exactly libcurl.so.4 beyond glibc and libstdc++.
+# URLSession; the CLI uses AsyncHTTPClient and needs no libcurl). Checked on Swift 6.3.1 /
+# Debian 12: a static FoundationNetworking binary needs exactly libcurl.so.4 beyond glibc and
+# libstdc++.
 # One `swift build` per product: `--product` takes one value (given twice, only the last one
 # is built); the second build reuses the modules the first compiled. `strip --strip-debug` drops
 # the DWARF but keeps the symbol table, so crash backtraces still name the functions.
