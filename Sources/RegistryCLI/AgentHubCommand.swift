@@ -3,11 +3,11 @@ import Foundation
 import Shared
 
 /// `agenthub`: search, install and publish AI-agent assets from an AgentHub registry.
-@main
 ///
 /// Every command names itself (`commandName`): ArgumentParser would otherwise derive the name from
 /// the type with `String(describing:)`, whose first use scans every protocol conformance in this
 /// large static binary — a measurable part of each command's start.
+@main
 struct AgentHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agenthub",

@@ -70,6 +70,7 @@ struct RegistryClient {
         }
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         let data: Data, answer: HTTPAnswer
+        defer { progress?.finish() }
         do {
             let response = try await Self.client(for: url).execute(request, timeout: .seconds(30))
             answer = HTTPAnswer(statusCode: Int(response.status.code), headers: response.headers)
@@ -83,13 +84,10 @@ struct RegistryClient {
                 buffer.writeBuffer(&part)
                 progress?.update(received: Int64(buffer.readableBytes), expected: expected)
             }
-            progress?.finish()
             data = Data(buffer.readableBytesView)
         } catch let error as CLIError {
-            progress?.finish()
             throw error
         } catch {
-            progress?.finish()
             throw CLIError("cannot reach the registry at \(baseURL) (\(Self.describe(error))); check `agenthub config get registry.url`, or work offline with cached versions (`add NAME@VERSION`)")
         }
         if answer.statusCode >= 400 {

@@ -58,24 +58,6 @@ public protocol GitClient: Sendable {
     func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>]
 }
 
-extension GitClient {
-    public func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>] {
-        var results: [Result<[UInt8], GitError>] = []
-        var total = 0
-        for objectId in objectIds {
-            guard total <= totalLimit else { results.append(.failure(GitError.overTotal(totalLimit))); continue }
-            do {
-                let bytes = try await blob(repositoryPath: repositoryPath, objectId: objectId, limit: limit)
-                total += bytes.count
-                results.append(.success(bytes))
-            } catch let error as GitError {
-                results.append(.failure(error))
-            }
-        }
-        return results
-    }
-}
-
 extension GitError {
     static func overTotal(_ limit: Int) -> GitError { GitError(code: -3, message: "not read: the files before it are over the limit of \(limit) bytes") }
 }

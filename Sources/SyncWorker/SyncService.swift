@@ -20,11 +20,6 @@ public protocol SyncPublisher: Sendable {
     func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> @Sendable () async -> SyncPublishOutcome
 }
 
-extension SyncPublisher {
-    public func publish(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
-        await prepare(kind: kind, files: files, source: source, syncSourceId: syncSourceId, ownerId: ownerId)()
-    }
-}
 
 /// One sync of one source: fetch, discover, publish what changed, mark what disappeared, record
 /// everything in the run. The database is the queue: state lives on the source and run rows.

@@ -52,7 +52,10 @@ struct SyncTests {
         try await TestApp.run(backend, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
             let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "clean", "url": fixture.fileURL("clean")])
             let source = try #require(created.json["id"] as? Int)
-            #expect(try await Self.syncNow(app, source: source)["status"] as? String == "succeeded")
+            let first = try await Self.syncNow(app, source: source)
+            #expect(first["status"] as? String == "succeeded")
+            let duration = try #require(first["duration_ms"] as? Int, "a finished run says how long it took")
+            #expect(duration >= 0 && duration < 60_000)
             func messages(_ run: [String: Any]) async throws -> [String] {
                 let detail = try await app.request(.get, "/api/v1/admin/sync-runs/\(try #require(run["id"] as? Int))", auth: .apiKey(TestApp.adminAPIKey))
                 return (detail.json["diagnostics"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? []

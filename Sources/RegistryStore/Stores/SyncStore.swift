@@ -175,19 +175,10 @@ public struct SyncStore: Sendable {
     /// Records several diagnostics of a run, up to 100 per statement (a first sync of 500 skills
     /// wrote one row, and committed once, per skill).
     public func addDiagnostics(runId: Int64, _ diagnostics: [NewSyncDiagnostic]) async throws {
-        var start = 0
-        while start < diagnostics.count {
-            let chunk = diagnostics[start..<min(start + 100, diagnostics.count)]
-            start += chunk.count
-            var binds: [SQLValue] = []
-            binds.reserveCapacity(chunk.count * 8)
-            for item in chunk {
-                binds += [.int(runId), .optional(item.assetId), .optional(item.kind?.rawValue), .optional(item.name), .text(item.path), .text(item.severity),
-                          .text(String(item.message.prefix(4000))), .date(item.createdAt)]
-            }
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-            try await db.execute("INSERT INTO sync_diagnostics (run_id, asset_id, asset_kind, asset_name, path, severity, message, created_at) VALUES \(rows)", binds)
-        }
+        try await db.insert(into: "sync_diagnostics", columns: ["run_id", "asset_id", "asset_kind", "asset_name", "path", "severity", "message", "created_at"], rows: diagnostics.map { item in
+            [.int(runId), .optional(item.assetId), .optional(item.kind?.rawValue), .optional(item.name), .text(item.path), .text(item.severity),
+             .text(String(item.message.prefix(4000))), .date(item.createdAt)]
+        })
     }
 
     public func diagnostics(runId: Int64) async throws -> [SyncDiagnostic] {
