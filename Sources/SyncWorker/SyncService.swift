@@ -5,7 +5,7 @@ import Shared
 
 /// What happened to one synced package.
 public enum SyncPublishOutcome: Sendable, Equatable {
-    case created(assetId: Int64, name: String, version: String, newAsset: Bool)
+    case created(assetId: Int64, versionId: Int64, name: String, version: String, newAsset: Bool)
     case unchanged(assetId: Int64)
     /// Refused: a conflict (someone else's name), a deleted asset, a bad manifest or package.
     case rejected(assetId: Int64?, reason: String, severity: String)
@@ -14,12 +14,28 @@ public enum SyncPublishOutcome: Sendable, Equatable {
 /// Publishes packages found by the sync worker. The server implements it with its publish
 /// service; the worker never imports the server.
 public protocol SyncPublisher: Sendable {
-    /// Does the CPU-heavy half of a publish (parse, check, hash, render) and returns the other
-    /// half, which stores it. The worker prepares a few packages at once and stores them one by
-    /// one, in the repository's order, so two packages of one name always end the same way.
-    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> @Sendable () async -> SyncPublishOutcome
+    /// Does the CPU-heavy half of a publish (parse, check, hash) and returns the other half,
+    /// which stores it. The worker prepares a few packages at once and stores them in batches, in
+    /// the repository's order, so two packages of one name always end the same way.
+    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) async -> PreparedSyncPackage
+
+    /// After a run is recorded: the work its new versions leave for later (their READMEs).
+    func finish(createdVersionIds: [Int64]) async throws
 }
 
+/// A package ready to be stored, two ways.
+public struct PreparedSyncPackage: Sendable {
+    /// Stores it in the transaction given, with others; throws when it is refused (the worker
+    /// then rolls the batch back and stores each of its packages alone).
+    public let store: @Sendable (RegistryDatabase.Stores) async throws -> SyncPublishOutcome
+    /// Stores it in a transaction of its own; a refusal is an outcome.
+    public let storeAlone: @Sendable () async -> SyncPublishOutcome
+
+    public init(store: @escaping @Sendable (RegistryDatabase.Stores) async throws -> SyncPublishOutcome, storeAlone: @escaping @Sendable () async -> SyncPublishOutcome) {
+        self.store = store
+        self.storeAlone = storeAlone
+    }
+}
 
 /// One sync of one source: fetch, discover, publish what changed, mark what disappeared, record
 /// everything in the run. The database is the queue: state lives on the source and run rows.
@@ -90,12 +106,23 @@ public struct SyncService: Sendable {
     @discardableResult
     public func perform(_ started: SyncRun) async throws -> SyncRun {
         let clock = ContinuousClock.now
-        let run = try await performRun(started)
+        var createdVersions: [Int64] = []
+        let run = try await performRun(started, createdVersions: &createdVersions)
         finished(run, ContinuousClock.now - clock)
+        if !createdVersions.isEmpty {
+            let finishing = ContinuousClock.now
+            do {
+                try await publisher.finish(createdVersionIds: createdVersions)
+                logger.debug("sync run finished", metadata: ["run": "\(run.id)", "versions": "\(createdVersions.count)", "ms": "\(Self.milliseconds(ContinuousClock.now - finishing))"])
+            } catch {
+                // What is left is done when it is asked for (a README is rendered when shown).
+                logger.warning("finishing a sync run failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            }
+        }
         return run
     }
 
-    private func performRun(_ started: SyncRun) async throws -> SyncRun {
+    private func performRun(_ started: SyncRun, createdVersions: inout [Int64]) async throws -> SyncRun {
         var run = started
         guard let source = try await registry.sync.source(id: run.sourceId) else {
             run.status = "failed"
@@ -112,7 +139,7 @@ public struct SyncService: Sendable {
         }
         let log = DiagnosticLog(registry: registry, runId: run.id)
         do {
-            try await sync(source, &run, log: log)
+            try await sync(source, &run, log: log, createdVersions: &createdVersions)
             run.status = run.failed > 0 ? "partial" : "succeeded"
         } catch {
             run.status = "failed"
@@ -135,8 +162,11 @@ public struct SyncService: Sendable {
         return runs
     }
 
-    private func sync(_ source: SyncSource, _ run: inout SyncRun, log: DiagnosticLog) async throws {
+    private func sync(_ source: SyncSource, _ run: inout SyncRun, log: DiagnosticLog, createdVersions: inout [Int64]) async throws {
         guard let ownerId = source.ownerId else { throw SyncFailure(description: "the source has no owner; edit it as an admin") }
+        guard let owner = try await registry.users.find(id: ownerId) else {
+            throw SyncFailure(description: "the source's owner (user \(ownerId)) no longer exists; edit it as an admin")
+        }
         var seen = Set<Int64>()
         var failedLocations = Set<String>()
         if let host = RepositoryLister.Host(rawValue: source.kind) {
@@ -149,7 +179,7 @@ public struct SyncService: Sendable {
                 do {
                     let key = String(SHA256Hex.hex(repository).prefix(16))
                     let commit = try await syncRepository(url: repository, branch: nil, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id)/\(key).git").path,
-                                                          credentials: credentials, source: source, ownerId: ownerId, run: &run, log: log, seen: &seen, failedLocations: &failedLocations)
+                                                          credentials: credentials, source: source, owner: owner, run: &run, log: log, seen: &seen, failedLocations: &failedLocations, createdVersions: &createdVersions)
                     try await log.add(path: repository, severity: "info", message: "synced at \(commit)")
                 } catch {
                     run.failed += 1
@@ -163,16 +193,18 @@ public struct SyncService: Sendable {
             let last = try await registry.sync.lastSucceededRun(sourceId: source.id)
             let unchangedSince = last.flatMap { run in run.commit != nil && source.updatedAt < run.startedAt ? run : nil }
             run.commit = try await syncRepository(url: source.url, branch: source.branch, subPath: source.subPath, repositoryPath: workDirectory.appendingPathComponent("source-\(source.id).git").path,
-                                                  credentials: try credentials(source), source: source, ownerId: ownerId, run: &run, log: log, seen: &seen, failedLocations: &failedLocations,
+                                                  credentials: try credentials(source), source: source, owner: owner, run: &run, log: log, seen: &seen, failedLocations: &failedLocations, createdVersions: &createdVersions,
                                                   unchangedSince: unchangedSince)
         }
         try await markRemoved(source, seen: seen, failedLocations: failedLocations, run: &run, log: log)
     }
 
     /// Fetches one repository, publishes what it holds and returns its commit.
-    private func syncRepository(url: String, branch: String?, subPath: String?, repositoryPath: String, credentials: GitCredentials, source: SyncSource, ownerId: Int64,
-                                run: inout SyncRun, log: DiagnosticLog, seen: inout Set<Int64>, failedLocations: inout Set<String>, unchangedSince: SyncRun? = nil) async throws -> String {
+    private func syncRepository(url: String, branch: String?, subPath: String?, repositoryPath: String, credentials: GitCredentials, source: SyncSource, owner: User,
+                                run: inout SyncRun, log: DiagnosticLog, seen: inout Set<Int64>, failedLocations: inout Set<String>, createdVersions: inout [Int64], unchangedSince: SyncRun? = nil) async throws -> String {
+        let clock = ContinuousClock.now
         let commit = try await git.update(url: url, branch: branch, repositoryPath: repositoryPath, credentials: credentials, timeout: timeout)
+        let fetched = ContinuousClock.now
         if let unchangedSince, unchangedSince.commit == commit {
             let synced = try await registry.sync.syncedAssets(sourceId: source.id)
             run.unchanged += synced.count
@@ -197,62 +229,97 @@ public struct SyncService: Sendable {
             }
         }
         // Each package is read and prepared ahead (up to `ahead` at once, on both cores) while the
-        // ones before it are stored, in order.
-        let ahead = 4
+        // ones before it are stored: `batchSize` at a time, in the repository's order, in one
+        // transaction (a commit and a thread switch per package cost more than storing it).
+        let batchSize = 16, ahead = 2 * batchSize
         var preparing: [Int: Task<PreparedPackage, Never>] = [:]
         func start(_ index: Int) {
             guard index < assets.count else { return }
             let asset = assets[index]
-            preparing[index] = Task { await self.prepare(asset, repositoryPath: repositoryPath, url: url, branch: branch, commit: commit, source: source, ownerId: ownerId) }
+            preparing[index] = Task { await self.prepare(asset, repositoryPath: repositoryPath, url: url, branch: branch, commit: commit, source: source, owner: owner) }
         }
         defer { for task in preparing.values { task.cancel() } }
         for index in 0..<min(ahead, assets.count) { start(index) }
-        for (index, asset) in assets.enumerated() {
-            guard let task = preparing.removeValue(forKey: index) else { continue }
-            let ready = await task.value
-            start(index + ahead)
-            for note in asset.notes {
-                try await log.add(kind: asset.kind, path: asset.location, severity: "warning", message: note)
+        var next = 0
+        while next < assets.count {
+            let batch = next..<min(next + batchSize, assets.count)
+            next = batch.upperBound
+            var ready: [(asset: DiscoveredAsset, package: PreparedSyncPackage)] = []
+            for index in batch {
+                guard let task = preparing.removeValue(forKey: index) else { continue }
+                let prepared = await task.value
+                start(index + ahead)
+                let asset = assets[index]
+                for note in asset.notes {
+                    try await log.add(kind: asset.kind, path: asset.location, severity: "warning", message: note)
+                }
+                switch prepared {
+                case .failed(let problem):
+                    run.failed += 1
+                    failedLocations.insert(asset.location)
+                    try await log.add(kind: asset.kind, path: asset.location, severity: "error", message: problem)
+                case .ready(let package):
+                    ready.append((asset, package))
+                }
             }
-            let store: @Sendable () async -> SyncPublishOutcome
-            switch ready {
-            case .failed(let problem):
-                run.failed += 1
-                failedLocations.insert(asset.location)
-                try await log.add(kind: asset.kind, path: asset.location, severity: "error", message: problem)
-                continue
-            case .ready(let closure):
-                store = closure
-            }
-            let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
-            switch await store() {
-            case .created(let assetId, let name, let version, let newAsset):
-                if newAsset { run.created += 1 } else { run.updated += 1 }
-                seen.insert(assetId)
-                try await log.add(assetId: assetId, kind: asset.kind, name: name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
-            case .unchanged(let assetId):
-                run.unchanged += 1
-                seen.insert(assetId)
-            case .rejected(let assetId, let reason, let severity):
-                if severity == "error" { run.failed += 1 }
-                failedLocations.insert(gitPath)
-                if let assetId { seen.insert(assetId) }
-                try await log.add(assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
+            let outcomes = await store(ready.map(\.package))
+            for ((asset, _), outcome) in zip(ready, outcomes) {
+                let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
+                switch outcome {
+                case .created(let assetId, let versionId, let name, let version, let newAsset):
+                    if newAsset { run.created += 1 } else { run.updated += 1 }
+                    seen.insert(assetId)
+                    createdVersions.append(versionId)
+                    try await log.add(assetId: assetId, kind: asset.kind, name: name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
+                case .unchanged(let assetId):
+                    run.unchanged += 1
+                    seen.insert(assetId)
+                case .rejected(let assetId, let reason, let severity):
+                    if severity == "error" { run.failed += 1 }
+                    failedLocations.insert(gitPath)
+                    if let assetId { seen.insert(assetId) }
+                    try await log.add(assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
+                }
             }
         }
-
+        let done = ContinuousClock.now
+        logger.debug("repository synced", metadata: ["url": "\(LibGit2.redact(url))", "packages": "\(assets.count)",
+                                                     "fetch_ms": "\(Self.milliseconds(fetched - clock))", "publish_ms": "\(Self.milliseconds(done - fetched))"])
         return commit
+    }
+
+    /// Stores prepared packages in one transaction (a commit and a thread switch per package
+    /// cost more than storing it). When one of them is refused, or the transaction fails, the
+    /// batch is rolled back and each is stored again in a transaction of its own, so a refusal
+    /// costs only its own package.
+    private func store(_ batch: [PreparedSyncPackage]) async -> [SyncPublishOutcome] {
+        guard !batch.isEmpty else { return [] }
+        do {
+            return try await registry.transaction { stores in
+                var outcomes: [SyncPublishOutcome] = []
+                for package in batch { outcomes.append(try await package.store(stores)) }
+                return outcomes
+            }
+        } catch {
+            var outcomes: [SyncPublishOutcome] = []
+            for package in batch { outcomes.append(await package.storeAlone()) }
+            return outcomes
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     private enum PreparedPackage: Sendable {
         /// The package could not be read (a problem for the run's diagnostics).
         case failed(String)
         /// Stores it and tells what happened.
-        case ready(@Sendable () async -> SyncPublishOutcome)
+        case ready(PreparedSyncPackage)
     }
 
     /// Reads one discovered package's files and has the publisher prepare it.
-    private func prepare(_ asset: DiscoveredAsset, repositoryPath: String, url: String, branch: String?, commit: String, source: SyncSource, ownerId: Int64) async -> PreparedPackage {
+    private func prepare(_ asset: DiscoveredAsset, repositoryPath: String, url: String, branch: String?, commit: String, source: SyncSource, owner: User) async -> PreparedPackage {
         var files: [PackageFile] = []
         switch asset.content {
         case .generated(let generated):
@@ -281,7 +348,7 @@ public struct SyncService: Sendable {
             }
         }
         let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
-        return .ready(await publisher.prepare(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, ownerId: ownerId))
+        return .ready(await publisher.prepare(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, owner: owner))
     }
 
     /// Assets this source brought in that are no longer there: removed, versions kept.

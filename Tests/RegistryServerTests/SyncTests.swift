@@ -104,6 +104,20 @@ struct SyncTests {
                 #expect((detail.json["asset"] as? [String: Any])?["origin"] as? String == "sync")
             }
             #expect(try await app.request(.get, "/api/v1/assets/skill/from-node-modules").status == .notFound)
+
+            // READMEs are stored unrendered and rendered right after the run; one asked for before
+            // that is rendered when asked for, and kept.
+            func unrendered() async throws -> Int64 {
+                try await app.services.registry.database.first("SELECT COUNT(*) AS n FROM asset_versions WHERE readme_html = '' AND readme_markdown <> ''", [])?.int("n") ?? -1
+            }
+            let renderDeadline = ContinuousClock.now + .seconds(30)
+            while try await unrendered() > 0, ContinuousClock.now < renderDeadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await unrendered() == 0, "the run's READMEs were rendered after it")
+            try await app.services.registry.database.execute("UPDATE asset_versions SET readme_html = '' WHERE asset_id = (SELECT id FROM assets WHERE name = 'pdf')")
+            #expect(try await unrendered() == 1)
+            let pdfReadme = try await app.request(.get, "/api/v1/assets/skill/pdf")
+            #expect(pdfReadme.json["readme_html"] as? String == "<p>Use the scripts.</p>", "\(pdfReadme.text)")
+            #expect(try await unrendered() == 0, "rendered on demand and kept")
             let pdf = try await app.request(.get, "/api/v1/assets/skill/pdf/versions/1.0.0")
             #expect((pdf.json["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted() == ["SKILL.md", "scripts/extract.py"], "the symlink is not included")
             #expect((pdf.json["source"] as? [String: Any])?["path"] as? String == "skills/pdf")
@@ -143,8 +157,13 @@ struct SyncTests {
             try fixture.commit("skills", files: [
                 "skills/theirs/SKILL.md": "---\nname: theirs\ndescription: Not yours\n---\n",
                 "nested/deep/.kiro/skills/kiro-one/SKILL.md": "---\nname: kiro-one\ndescription: A Kiro skill, edited\n---\nKiro.\n",
+                "skills/fresh/SKILL.md": "---\nname: fresh\ndescription: Stored although its batch had a refusal\n---\n",
             ], message: "conflict and deleted")
             let fourth = try await Self.syncNow(app, source: source)
+            // The packages are stored in batches; a refusal rolls its batch back and each package of
+            // it is stored again alone, so only the refused ones are lost.
+            #expect(fourth["created"] as? Int == 1 && fourth["unchanged"] as? Int == 5, "\(fourth)")
+            #expect(try await app.request(.get, "/api/v1/assets/skill/fresh").status == .ok)
             let fourthDiagnostics = try #require(fourth["diagnostics"] as? [[String: Any]])
             #expect(fourthDiagnostics.contains { (($0["message"] as? String)?.contains("conflict") ?? false) && ($0["path"] as? String) == "skills/theirs" })
             #expect(fourthDiagnostics.contains { (($0["message"] as? String)?.contains("stays deleted") ?? false) })

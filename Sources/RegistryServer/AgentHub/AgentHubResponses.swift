@@ -46,7 +46,7 @@ struct AgentHubResponses: Sendable {
             fields["git_ref"] = Self.optional(gitRef)
             fields["commit_hash"] = .string(commit)
             fields["skill_path"] = .string(path)
-            fields["readme_html"] = .string(version?.readmeHTML ?? "")
+            fields["readme_html"] = .string(await version.asyncMap { await Readmes(registry: registry).html(of: $0) } ?? "")
             fields["readme_content"] = .string(version?.readmeMarkdown ?? "")
             fields["source"] = .string(asset.origin == .sync ? "external" : "internal")
         case .tool:

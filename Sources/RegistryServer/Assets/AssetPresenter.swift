@@ -24,7 +24,7 @@ struct AssetPresenter: Sendable {
         let latest = versions.first { $0.id == asset.latestVersionId }
         return AssetDetail(
             asset: summary(asset, tags: try await registry.assets.tags(assetId: asset.id)),
-            readmeHtml: latest?.readmeHTML ?? "",
+            readmeHtml: await latest.asyncMap { await Readmes(registry: registry).html(of: $0) } ?? "",
             source: latest.map { Self.source($0.source) },
             versions: versions.map { VersionSummary(version: $0.version, digest: $0.digest, fileCount: $0.fileCount, totalSize: $0.totalSize, yanked: $0.yanked, yankReason: $0.yankReason, createdAt: $0.createdAt) },
             createdAt: asset.createdAt
@@ -39,7 +39,7 @@ struct AssetPresenter: Sendable {
             kind: asset.kind, name: asset.name, version: version.version, digest: version.digest,
             files: files.map { FileEntry(path: $0.path, size: $0.size, mode: $0.mode, sha256: $0.sha256) },
             totalSize: version.totalSize, warnings: version.warnings, source: Self.source(version.source), publisher: publisher,
-            yanked: version.yanked, yankReason: version.yankReason, metadata: metadata, readmeHtml: version.readmeHTML,
+            yanked: version.yanked, yankReason: version.yankReason, metadata: metadata, readmeHtml: await Readmes(registry: registry).html(of: version),
             references: try await references(of: version), createdAt: version.createdAt
         )
     }

@@ -43,11 +43,13 @@ struct PublishService: Sendable {
         let readmeHTML: String
     }
 
-    func prepare(kind: AssetKind, package: AssetPackage) async throws -> Prepared {
+    /// Without `renderingReadme` (the sync worker) the README is stored unrendered, to be
+    /// rendered after the run (see ``Readmes``): rendering is two thirds of a package's preparing.
+    func prepare(kind: AssetKind, package: AssetPackage, renderingReadme: Bool = true) async throws -> Prepared {
         let limits = self.limits
         return try await BlockingWork.run {
             let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
-            return Prepared(asset: prepared, readmeHTML: ReadmeRenderer.html(from: prepared.readmeMarkdown))
+            return Prepared(asset: prepared, readmeHTML: renderingReadme ? ReadmeRenderer.html(from: prepared.readmeMarkdown) : "")
         }
     }
 
@@ -70,6 +72,12 @@ struct PublishService: Sendable {
                 continue
             }
         }
+    }
+
+    /// Stores a prepared package in a transaction the caller holds (the sync worker stores a
+    /// batch in one). When it throws, the caller rolls back.
+    func publish(_ ready: Prepared, source: VersionSource, publisher: Identity, syncSourceId: Int64, in stores: RegistryDatabase.Stores) async throws -> Outcome {
+        try await publish(ready.asset, readmeHTML: ready.readmeHTML, source: source, publisher: publisher, context: nil, syncSourceId: syncSourceId, stores: stores)
     }
 
     private func publish(_ prepared: PreparedAsset, readmeHTML: String, source: VersionSource, publisher: Identity,

@@ -9,39 +9,46 @@ struct ServerSyncPublisher: SyncPublisher {
     let publisher: PublishService
     let registry: RegistryDatabase
 
-    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> @Sendable () async -> SyncPublishOutcome {
+    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) async -> PreparedSyncPackage {
         let ready: PublishService.Prepared
         do {
-            ready = try await publisher.prepare(kind: kind, package: try AssetPackage(files: files, limits: publisher.limits))
-        } catch let error as PackageError {
-            return { .rejected(assetId: nil, reason: error.description, severity: "error") }
-        } catch let error as APIError {
-            return { .rejected(assetId: nil, reason: error.detail, severity: "error") }
+            ready = try await publisher.prepare(kind: kind, package: try AssetPackage(files: files, limits: publisher.limits), renderingReadme: false)
         } catch {
-            return { .rejected(assetId: nil, reason: "\(error)", severity: "error") }
+            let outcome = Self.refusal(error, existingId: nil)
+            return PreparedSyncPackage(store: { _ in outcome }, storeAlone: { outcome })
         }
-        return { await store(ready, source: source, syncSourceId: syncSourceId, ownerId: ownerId) }
+        let publisher = self.publisher, registry = self.registry
+        let identity = Identity(user: owner, method: .token)
+        return PreparedSyncPackage(
+            store: { stores in
+                Self.outcome(try await publisher.publish(ready, source: source, publisher: identity, syncSourceId: syncSourceId, in: stores))
+            },
+            storeAlone: {
+                do {
+                    return Self.outcome(try await publisher.publish(ready, source: source, publisher: identity, context: nil, syncSourceId: syncSourceId))
+                } catch {
+                    // The asset a refused package names, if it exists: it is still the source's, not removed.
+                    let existingId = try? await registry.assets.find(kind: ready.asset.kind, name: ready.asset.name)?.id
+                    return Self.refusal(error, existingId: existingId)
+                }
+            }
+        )
     }
 
-    private func store(_ ready: PublishService.Prepared, source: VersionSource, syncSourceId: Int64, ownerId: Int64) async -> SyncPublishOutcome {
-        // The asset a refused package names, if it exists: it is still the source's, not removed.
-        let kind = ready.asset.kind, registry = self.registry
-        func existingId() async -> Int64? {
-            try? await registry.assets.find(kind: kind, name: ready.asset.name)?.id
-        }
-        do {
-            guard let owner = try await registry.users.find(id: ownerId) else {
-                return .rejected(assetId: await existingId(), reason: "the source's owner no longer exists", severity: "error")
-            }
-            let outcome = try await publisher.publish(ready, source: source, publisher: Identity(user: owner, method: .token), context: nil, syncSourceId: syncSourceId)
-            if outcome.created {
-                return .created(assetId: outcome.asset.id, name: outcome.asset.name, version: outcome.version.version, newAsset: outcome.newAsset)
-            }
-            return .unchanged(assetId: outcome.asset.id)
-        } catch let error as PackageError {
-            return .rejected(assetId: await existingId(), reason: error.description, severity: "error")
-        } catch let error as APIError {
-            let existingId = await existingId()
+    func finish(createdVersionIds: [Int64]) async throws {
+        try await Readmes(registry: registry).renderStored(versionIds: createdVersionIds)
+    }
+
+    private static func outcome(_ outcome: PublishService.Outcome) -> SyncPublishOutcome {
+        guard outcome.created else { return .unchanged(assetId: outcome.asset.id) }
+        return .created(assetId: outcome.asset.id, versionId: outcome.version.id, name: outcome.asset.name, version: outcome.version.version, newAsset: outcome.newAsset)
+    }
+
+    private static func refusal(_ error: any Error, existingId: Int64?) -> SyncPublishOutcome {
+        switch error {
+        case let error as PackageError:
+            return .rejected(assetId: existingId, reason: error.description, severity: "error")
+        case let error as APIError:
             switch error.status {
             case .conflict where error.detail.contains("deleted"):
                 return .rejected(assetId: existingId, reason: "deleted by an admin: stays deleted, not re-imported", severity: "info")
@@ -50,8 +57,8 @@ struct ServerSyncPublisher: SyncPublisher {
             default:
                 return .rejected(assetId: existingId, reason: error.detail, severity: "error")
             }
-        } catch {
-            return .rejected(assetId: await existingId(), reason: "\(error)", severity: "error")
+        default:
+            return .rejected(assetId: existingId, reason: "\(error)", severity: "error")
         }
     }
 }

@@ -89,6 +89,22 @@ public struct AssetStore: Sendable {
         try await db.first("SELECT \(AssetVersion.columns) FROM asset_versions WHERE id = ?", .int(id)).map(AssetVersion.init(row:))
     }
 
+    /// The versions among `versionIds` whose README was stored without its HTML (the sync worker
+    /// renders READMEs after its run), with their Markdown.
+    public func unrenderedReadmes(versionIds: [Int64]) async throws -> [(id: Int64, markdown: String)] {
+        guard !versionIds.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: versionIds.count).joined(separator: ", ")
+        let rows = try await db.query("SELECT id, readme_markdown FROM asset_versions WHERE id IN (\(marks)) AND readme_html = '' AND readme_markdown <> '' ORDER BY id",
+                                      versionIds.map(SQLValue.int))
+        return try rows.map { (try $0.int("id"), try $0.string("readme_markdown")) }
+    }
+
+    /// Stores the HTML of a README rendered after its version was stored; a version that has its
+    /// HTML already is left as it is.
+    public func setReadmeHTML(versionId: Int64, html: String) async throws {
+        try await db.execute("UPDATE asset_versions SET readme_html = ? WHERE id = ? AND readme_html = ''", .text(html), .int(versionId))
+    }
+
     /// Stores a version with its files; blobs already stored are shared, not copied.
     public func insertVersion(assetId: Int64, _ new: NewVersion, at now: Date = Date()) async throws -> AssetVersion {
         let gitURL: String?, gitRef: String?, commit: String?, path: String?
