@@ -22,6 +22,26 @@ struct ManifestTests {
         #expect(try SkillManifest.parse(Array("---\nname: a\ndescription: b\ncompatibility: any agent\n---\n".utf8)).compatibility == .string("any agent"))
     }
 
+    @Test("the frontmatter's fences and the body, byte for byte: spaces around ---, lone CR, no last newline, non-ASCII text")
+    func fences() throws {
+        let cases: [(text: String, name: String?, body: String)] = [
+            (" ---\t\nname: a\ndescription: b\n  ---  \nBody\n", "a", "Body\n"),
+            ("---\rname: a\rdescription: b\r---\rOne\rTwo", "a", "One\nTwo"),
+            ("---\nname: a\ndescription: b\n---", "a", ""),
+            ("---\nname: a\ndescription: b\n---\n", "a", ""),
+            ("---\u{00A0}\nname: zürich\ndescription: « b »\n---\n## Übersicht ✓\n\n---\nmore", "zürich", "## Übersicht ✓\n\n---\nmore"),
+            ("---\n---\nonly a body\n", nil, "only a body\n"),
+        ]
+        for (text, name, body) in cases {
+            let frontmatter = try Frontmatter(bytes: Array(text.utf8), file: "SKILL.md")
+            #expect(frontmatter.body == body, "\(text.debugDescription)")
+            #expect(frontmatter.fields["name"] == name.map(JSONValue.string) ?? nil, "\(text.debugDescription)")
+        }
+        // `----` and `- --` are not fences.
+        #expect(throws: ManifestError.self) { try Frontmatter(bytes: Array("---\nname: a\n----\n- --\n".utf8), file: "SKILL.md") }
+        #expect(throws: ManifestError.self) { try Frontmatter(bytes: [0x2D, 0x2D, 0x2D, 0x0A, 0xFF, 0x0A, 0x2D, 0x2D, 0x2D], file: "SKILL.md") }
+    }
+
     @Test("spec limits are warnings, not errors")
     func warnings() throws {
         let long = String(repeating: "word ", count: 300)

@@ -10,23 +10,35 @@ public struct Frontmatter: Sendable {
     public let body: String
 
     public init(bytes: [UInt8], file: String) throws(ManifestError) {
-        guard var text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw ManifestError(file: file, "is not valid UTF-8 text; save it as UTF-8")
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        // Most files have no CR at all: skip two passes over the whole text for them.
-        if text.utf8.contains(UInt8(ascii: "\r")) {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) == "---" }) == true else {
+        // Lines are found in the bytes: splitting the text into lines of `Character`s cost more
+        // than parsing the YAML (the sync worker reads hundreds of these in a row).
+        var text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        if text.contains(UInt8(ascii: "\r")) { text = Self.normalisingLineEnds(text) }
+        let newline = UInt8(ascii: "\n")
+        let firstEnd = text.firstIndex(of: newline) ?? text.endIndex
+        guard Self.isFence(text[..<firstEnd]) else {
             throw ManifestError(file: file, "must start with YAML frontmatter: a line '---', then `name: …` and `description: …`, then '---'")
         }
-        guard let close = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+        var lineStart = firstEnd
+        var close: (start: Int, end: Int)?
+        while lineStart < text.endIndex {
+            lineStart += 1  // past the newline
+            let lineEnd = text[lineStart...].firstIndex(of: newline) ?? text.endIndex
+            if Self.isFence(text[lineStart..<lineEnd]) {
+                close = (lineStart, lineEnd)
+                break
+            }
+            lineStart = lineEnd
+        }
+        guard let close else {
             throw ManifestError(file: file, "the frontmatter is not closed: add a line '---' after it")
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        body = lines[(close + 1)...].joined(separator: "\n")
+        let yamlStart = min(firstEnd + 1, close.start)
+        let yaml = String(decoding: text[yamlStart..<max(yamlStart, close.start - 1)], as: UTF8.self)
+        body = close.end < text.endIndex ? String(decoding: text[(close.end + 1)...], as: UTF8.self) : ""
         let parsed: Any?
         do {
             parsed = try Yams.load(yaml: yaml)
@@ -40,6 +52,35 @@ public struct Frontmatter: Sendable {
         case .null: fields = [:]
         default: throw ManifestError(file: file, "the frontmatter must be a mapping of `key: value` lines")
         }
+    }
+
+    /// A line that is `---` once the spaces around it are trimmed.
+    private static func isFence(_ line: ArraySlice<UInt8>) -> Bool {
+        if line.contains(where: { $0 >= 0x80 }) {
+            // Unicode spaces around it count as spaces too.
+            return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces) == "---"
+        }
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = line.firstIndex(where: { !isSpace($0) }), let last = line.lastIndex(where: { !isSpace($0) }) else { return false }
+        return line[first...last].elementsEqual("---".utf8)
+    }
+
+    /// CRLF and lone CR line ends as LF.
+    private static func normalisingLineEnds(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            index += 1
+            if byte == UInt8(ascii: "\r") {
+                result.append(UInt8(ascii: "\n"))
+                if index < bytes.endIndex, bytes[index] == UInt8(ascii: "\n") { index += 1 }
+            } else {
+                result.append(byte)
+            }
+        }
+        return result
     }
 
     private static func describe(_ error: YamlError) -> String {
