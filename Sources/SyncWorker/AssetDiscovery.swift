@@ -62,21 +62,26 @@ public struct AssetDiscovery: Sendable {
 
         // Skills: folders holding a SKILL.md.
         let skillFolders = Set(entries.filter { Self.name($0.path) == SkillManifest.fileName }.map { Self.folder($0.path) })
-        for folder in skillFolders.sorted() {
-            var files: [(String, GitTreeEntry)] = []
-            var notes: [String] = []
-            let prefix = folder.isEmpty ? "" : folder + "/"
-            for entry in entries where entry.path.hasPrefix(prefix) {
-                let relative = String(entry.path.dropFirst(prefix.count))
-                // A skill inside this skill's folder is its own asset.
-                if skillFolders.contains(where: { $0 != folder && $0.hasPrefix(prefix) && (entry.path.hasPrefix($0 + "/")) }) { continue }
-                switch entry.kind {
-                case .file, .executable: files.append((relative, entry))
-                case .symlink: notes.append("\(entry.path): a symbolic link, not followed and not included")
-                case .submodule: notes.append("\(entry.path): a submodule, not included")
-                }
+        // Each entry belongs to the deepest folder above it that holds a SKILL.md: a skill inside
+        // another skill's folder is its own asset. (One walk up per entry; comparing every entry
+        // with every skill folder took 30 ms for 500 skills.)
+        var files: [String: [(String, GitTreeEntry)]] = [:]
+        var notes: [String: [String]] = [:]
+        for entry in entries {
+            var folder = Self.folder(entry.path)
+            while !skillFolders.contains(folder) {
+                if folder.isEmpty { break }
+                folder = Self.folder(folder)
             }
-            assets.append(DiscoveredAsset(kind: .skill, location: folder, content: .files(files), notes: notes))
+            guard skillFolders.contains(folder) else { continue }
+            switch entry.kind {
+            case .file, .executable: files[folder, default: []].append((String(entry.path.dropFirst(folder.isEmpty ? 0 : folder.count + 1)), entry))
+            case .symlink: notes[folder, default: []].append("\(entry.path): a symbolic link, not followed and not included")
+            case .submodule: notes[folder, default: []].append("\(entry.path): a submodule, not included")
+            }
+        }
+        for folder in skillFolders.sorted() {
+            assets.append(DiscoveredAsset(kind: .skill, location: folder, content: .files(files[folder] ?? []), notes: notes[folder] ?? []))
         }
 
         // Agents: AGENT.md folders, and subagent files.

@@ -26,8 +26,9 @@ struct PreparedAsset: Sendable {
             }
             // Both databases keep these as text: a NUL is refused here, the same on either
             // (PostgreSQL cannot store one; SQLite would cut it short in places).
-            if [prepared.description, prepared.manifestText, prepared.readmeMarkdown].contains(where: { $0.contains("\u{0}") })
-                || prepared.metadataJSON.contains("\\u0000") {
+            // (Searched in the bytes: Foundation's `contains` was 3 % of a first sync.)
+            if [prepared.description, prepared.manifestText, prepared.readmeMarkdown].contains(where: { $0.utf8.contains(0) })
+                || prepared.metadataJSON.utf8.firstRange(of: "\\u0000".utf8) != nil {
                 throw APIError.unprocessable("the manifest or README holds a NUL (\\u0000) character; remove it")
             }
             return prepared
