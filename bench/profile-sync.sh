@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Profiles a first sync: a generated repository of 500 skills (as in bench/run.sh) served by
 # git daemon, synced by a fresh release server while `perf record` samples it; writes the hottest
-# symbols to bench/results/profile-first-sync.txt.
+# symbols to bench/results/profile-first-sync.txt. TMPDIR=/dev/shm keeps the disk out of it;
+# KEEP_PROFILE=1 keeps the work folder (perf.data, for `perf report --tid` or `perf script`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -9,9 +10,9 @@ source bench/lib.sh
 ensure_packages linux-perf git curl python3
 swift build -c release --product agenthub-server 2>&1 | grep -E "error|Build complete" || true
 BIN="$(swift build -c release --show-bin-path)"
-WORK="$(mktemp -d /tmp/agenthub-profile-sync.XXXXXX)"
+WORK="$(mktemp -d ${TMPDIR:-/tmp}/agenthub-profile-sync.XXXXXX)"
 PIDS=()
-trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; [ -n "${KEEP_PROFILE:-}" ] || rm -rf "$WORK"' EXIT
 skill_repository "$WORK/repo"
 git clone -q --bare "$WORK/repo" "$WORK/served.git"
 DAEMON_PORT="$(free_port)"
