@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Shared
 
 /// Where installs go: the project (the current folder, lock file `agenthub.lock`) or, with
@@ -141,17 +144,44 @@ struct Installer {
 }
 
 /// Reading a folder as package files: regular files only; links are neither followed nor read.
+/// Walked with `lstat` and read with `open`/`read`: Foundation's resource values looked up the
+/// owner's and group's names (reading /etc/passwd and /etc/group) for every file, and a cached
+/// `add` reads the whole package to check it.
 enum FileTree {
     static func read(_ folder: URL) throws -> [PackageFile] {
         var files: [PackageFile] = []
-        let base = folder.resolvingSymlinksInPath()
-        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey]) else { return [] }
-        for case let url as URL in walker {
-            let values = try url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            guard values.isRegularFile == true, values.isSymbolicLink != true else { continue }
-            let relative = String(url.path.dropFirst(base.path.count + 1))
-            files.append(PackageFile(path: relative, contents: Array(try Data(contentsOf: url)), executable: FileManager.default.isExecutableFile(atPath: url.path)))
-        }
+        try walk(folder.resolvingSymlinksInPath().path, relative: "", into: &files)
         return files
+    }
+
+    private static func walk(_ path: String, relative: String, into files: inout [PackageFile]) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+            let full = path + "/" + name, inner = relative.isEmpty ? name : relative + "/" + name
+            var status = stat()
+            guard lstat(full, &status) == 0 else { throw CLIError("cannot read \(full): \(String(cString: strerror(errno)))") }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: try walk(full, relative: inner, into: &files)
+            case S_IFREG: files.append(PackageFile(path: inner, contents: try contents(of: full, size: Int(status.st_size)), executable: status.st_mode & S_IXUSR != 0))
+            default: continue  // links and anything else are not package files
+            }
+        }
+    }
+
+    private static func contents(of path: String, size: Int) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<count])
+        }
     }
 }
