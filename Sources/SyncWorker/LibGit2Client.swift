@@ -354,16 +354,20 @@ public enum LibGit2 {
             let finish: @Sendable (Result<T, any Error>) -> Void = { result in
                 if cancel.settle() { continuation.resume(with: result) }
             }
-            let thread = Thread {
-                finish(Result { try body(cancel) })
-            }
-            thread.stackSize = 4 << 20
-            thread.start()
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 cancel.cancel()
                 finish(.failure(GitError(code: -2, message: "\(what) timed out after \(Int(seconds)) s")))
             }
+            let thread = Thread {
+                let result = Result { try body(cancel) }
+                // A call that ended leaves no timer behind (a sync reads hundreds of packages).
+                timer.cancel()
+                finish(result)
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
         }
     }
 }
