@@ -158,7 +158,7 @@ enum FileTree {
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
             let full = path + "/" + name, inner = relative.isEmpty ? name : relative + "/" + name
             var status = stat()
-            guard lstat(full, &status) == 0 else { throw CLIError("cannot read \(full): \(String(cString: strerror(errno)))") }
+            guard lstat(full, &status) == 0 else { throw failure(full) }
             switch status.st_mode & S_IFMT {
             case S_IFDIR: try walk(full, relative: inner, into: &files)
             case S_IFREG: files.append(PackageFile(path: inner, contents: try contents(of: full, size: Int(status.st_size)), executable: status.st_mode & S_IXUSR != 0))
@@ -167,9 +167,14 @@ enum FileTree {
         }
     }
 
+    /// The error of the system call that just failed on `path`.
+    private static func failure(_ path: String) -> CLIError {
+        CLIError("cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+
     private static func contents(of path: String, size: Int) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw failure(path) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(size)
@@ -178,7 +183,7 @@ enum FileTree {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))")
+                throw failure(path)
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[..<count])

@@ -67,13 +67,16 @@ public struct AssetDiscovery: Sendable {
         // with every skill folder took 30 ms for 500 skills.)
         var files: [String: [(String, GitTreeEntry)]] = [:]
         var notes: [String: [String]] = [:]
-        for entry in entries {
-            var folder = Self.folder(entry.path)
+        func owningSkill(_ path: String) -> String? {
+            var folder = Self.folder(path)
             while !skillFolders.contains(folder) {
-                if folder.isEmpty { break }
+                if folder.isEmpty { return nil }
                 folder = Self.folder(folder)
             }
-            guard skillFolders.contains(folder) else { continue }
+            return folder
+        }
+        for entry in entries {
+            guard let folder = owningSkill(entry.path) else { continue }
             switch entry.kind {
             case .file, .executable: files[folder, default: []].append((String(entry.path.dropFirst(folder.isEmpty ? 0 : folder.count + 1)), entry))
             case .symlink: notes[folder, default: []].append("\(entry.path): a symbolic link, not followed and not included")

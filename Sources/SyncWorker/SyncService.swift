@@ -240,12 +240,9 @@ public struct SyncService: Sendable {
         }
         defer { for task in preparing.values { task.cancel() } }
         for index in 0..<min(ahead, assets.count) { start(index) }
-        var next = 0
-        while next < assets.count {
-            let batch = next..<min(next + batchSize, assets.count)
-            next = batch.upperBound
+        for first in stride(from: 0, to: assets.count, by: batchSize) {
             var ready: [(asset: DiscoveredAsset, package: PreparedSyncPackage)] = []
-            for index in batch {
+            for index in first..<min(first + batchSize, assets.count) {
                 guard let task = preparing.removeValue(forKey: index) else { continue }
                 let prepared = await task.value
                 start(index + ahead)
@@ -314,7 +311,7 @@ public struct SyncService: Sendable {
     private enum PreparedPackage: Sendable {
         /// The package could not be read (a problem for the run's diagnostics).
         case failed(String)
-        /// Stores it and tells what happened.
+        /// Prepared: ready to be stored.
         case ready(PreparedSyncPackage)
     }
 

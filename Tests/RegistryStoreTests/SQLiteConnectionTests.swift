@@ -141,8 +141,11 @@ struct SQLiteConnectionTests {
             let again = try #require(try await database.writerTimesPreparedAgain(sql))
             #expect(again <= 2, "prepared again \(again) times")
 
-            await #expect(throws: DatabaseError.self) {
+            await #expect {
                 try await database.transaction { try await $0.execute("INSERT INTO owners (id, name) VALUES (?, ?)", [.int(2)]) }
+            } throws: { error in
+                guard case DatabaseError.backend(let message) = error else { return false }
+                return message.contains("takes 2 values, 1 were given")
             }
             #expect(try await database.first("SELECT count(*) AS n FROM owners", [])?.int("n") == 1, "nothing was written")
         }

@@ -24,10 +24,8 @@ struct Readmes: Sendable {
     @discardableResult
     func renderStored(versionIds: [Int64]) async throws -> Int {
         var rendered = 0
-        var start = 0
-        while start < versionIds.count {
+        for start in stride(from: 0, to: versionIds.count, by: Self.batch) {
             let chunk = Array(versionIds[start..<min(start + Self.batch, versionIds.count)])
-            start += chunk.count
             let pending = try await registry.assets.unrenderedReadmes(versionIds: chunk)
             let results = await withTaskGroup(of: (id: Int64, html: String).self) { group in
                 for item in pending {

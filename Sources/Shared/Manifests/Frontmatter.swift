@@ -36,8 +36,8 @@ public struct Frontmatter: Sendable {
         guard let close else {
             throw ManifestError(file: file, "the frontmatter is not closed: add a line '---' after it")
         }
-        let yamlStart = min(firstEnd + 1, close.start)
-        let yaml = String(decoding: text[yamlStart..<max(yamlStart, close.start - 1)], as: UTF8.self)
+        // Between the two fences, without the newline before the closing one (none when empty).
+        let yaml = close.start > firstEnd + 1 ? String(decoding: text[(firstEnd + 1)..<(close.start - 1)], as: UTF8.self) : ""
         body = close.end < text.endIndex ? String(decoding: text[(close.end + 1)...], as: UTF8.self) : ""
         let parsed: Any?
         do {
