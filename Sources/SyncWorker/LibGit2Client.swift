@@ -355,21 +355,31 @@ public enum LibGit2 {
                 if cancel.settle() { continuation.resume(with: result) }
             }
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            let timer = Task {
-                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            // A Dispatch timer, not a Task: it fires on time even when every thread of Swift's
+            // cooperative pool is busy (a Task's sleep was seen to end 13 s late on 2 cores).
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + seconds)
+            timer.setEventHandler {
                 cancel.cancel()
                 finish(.failure(GitError(code: -2, message: "\(what) timed out after \(Int(seconds)) s")))
             }
-            let thread = Thread {
+            timer.activate()
+            let thread = Thread { [timer = UncheckedTimer(timer)] in
                 let result = Result { try body(cancel) }
                 // A call that ended leaves no timer behind (a sync reads hundreds of packages).
-                timer.cancel()
+                timer.source.cancel()
                 finish(result)
             }
             thread.stackSize = 4 << 20
             thread.start()
         }
     }
+}
+
+/// A Dispatch timer handed to the thread that cancels it (cancel is thread-safe).
+private struct UncheckedTimer: @unchecked Sendable {
+    let source: any DispatchSourceTimer
+    init(_ source: any DispatchSourceTimer) { self.source = source }
 }
 
 /// Asks a running libgit2 call to stop, and makes sure its caller is answered once.

@@ -124,7 +124,10 @@ struct GitClientTests {
         let started = ContinuousClock.now
         let hung = await failure("http://127.0.0.1:\(silent.port)/repo.git", .none, timeout: .seconds(2))
         #expect(hung.contains("timed out"), "\(hung)")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Without the timeout the call would never end. The bound is loose on purpose: while
+        // other tests run git fixtures that block the cooperative threads of a 2-core machine,
+        // this test's own resumption was seen to wait 13 s (CI, 2026-12-04).
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }
 
