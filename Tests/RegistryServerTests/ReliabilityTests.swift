@@ -381,7 +381,7 @@ struct DatabaseGoneTests {
             let started = ContinuousClock.now
             let (status, body) = try await ReliabilityTests.call(server.baseURL, "GET", path)
             #expect(status == 503, "\(path): \(status) \(body)")
-            #expect(ContinuousClock.now - started < .seconds(15), "\(path) was answered, not left hanging")
+            #expect(ContinuousClock.now - started < .seconds(30), "\(path) was answered, not left hanging (loose: a busy 2-core test run delays resumptions by seconds)")
         }
         #expect(try await ReliabilityTests.call(server.baseURL, "GET", "health").0 == 200)
         #expect(try await server.stop() == 0)
