@@ -102,10 +102,16 @@ struct HTTPBehaviourTests {
                 ("65 scalars", "---\nname: bad-skill\ndescription: d\ntags: [\(String(repeating: "é", count: 65))]\n---\nBody\n"),
                 ("NUL in the description", "---\nname: bad-skill\ndescription: \"a\\0b\"\n---\nBody\n"),
                 ("NUL in the body", "---\nname: bad-skill\ndescription: d\n---\nBo\u{0}dy\n"),
+                ("NUL in another key", "---\nname: bad-skill\ndescription: d\nx-note: \"a\\0b\"\n---\nBody\n"),
+                ("NUL in metadata", "---\nname: bad-skill\ndescription: d\nmetadata:\n  author: \"\\0\"\n---\nBody\n"),
             ] {
                 let reply = try await app.request(.post, "/api/v1/assets/skill", auth: .apiKey(owner.apiKey), json: ["files": ["SKILL.md": manifest]])
                 #expect((400..<500).contains(Int(reply.status.code)), "\(label): \(reply.status.code) \(reply.text)")
             }
+            // A backslash written before `u0000` is text, not a NUL: stored.
+            let text = try await app.request(.post, "/api/v1/assets/skill", auth: .apiKey(owner.apiKey),
+                                             json: ["files": ["SKILL.md": "---\nname: backslash-skill\ndescription: d\nx-note: 'C:\\u0000 is a path'\n---\nBody\n"]])
+            #expect(text.status == .created, "\(text.text)")
             let description = try await app.request(.post, "/api/v1/mcps", auth: .apiKey(owner.apiKey), json: ["name": "nul-tool", "description": "a\u{0}b", "command": "npx"])
             #expect(description.status == .unprocessableContent, "\(description.text)")
             #expect(try await app.request(.get, "/api/v1/assets/skill/bad-skill").status == .notFound)

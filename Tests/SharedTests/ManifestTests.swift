@@ -52,6 +52,26 @@ struct ManifestTests {
         #expect(manifest.warnings.contains { $0.contains("500") })
     }
 
+    @Test("the body's lines are counted the same with LF, CRLF and CR line ends; 500 lines is no warning, 501 is")
+    func bodyLines() throws {
+        for end in ["\n", "\r\n", "\r"] {
+            let atLimit = try SkillManifest.parse(Array(("---\nname: a\ndescription: b\n---\n" + String(repeating: "line" + end, count: 499) + "last").utf8))
+            #expect(atLimit.warnings.isEmpty, "\(end.debugDescription)")
+            let over = try SkillManifest.parse(Array(("---\nname: a\ndescription: b\n---\n" + String(repeating: "line" + end, count: 500) + "last").utf8))
+            #expect(over.warnings == ["SKILL.md: body has 501 lines; the Agent Skills guideline is at most 500"], "\(end.debugDescription)")
+        }
+    }
+
+    @Test("trimming gives what Foundation's trimming gives, with and without line ends")
+    func trimming() {
+        let samples = ["", " ", "a", " a ", "pdf-tools", "\tpdf\t", "\npdf\n", " \r\n x \r\n", "\u{00A0}x\u{00A0}", "\u{3000}日本\u{3000}", "x\u{2028}", "\u{0085}y",
+                       "é", " é", "~", "!x!", "\u{7F}x\u{7F}", "a b", "\u{1F600}", " \u{1F600} ", "\u{200B}z", "z\u{FEFF}"]
+        for sample in samples {
+            #expect(sample.trimmedOfSpaces(includingNewlines: true) == sample.trimmingCharacters(in: .whitespacesAndNewlines), "\(sample.debugDescription)")
+            #expect(sample.trimmedOfSpaces(includingNewlines: false) == sample.trimmingCharacters(in: .whitespaces), "\(sample.debugDescription)")
+        }
+    }
+
     @Test("bad manifests name the file, the field and the fix", arguments: [
         ("no frontmatter", "# Just markdown\n", nil as String?, "must start with YAML frontmatter"),
         ("unclosed", "---\nname: a\n", nil, "not closed"),

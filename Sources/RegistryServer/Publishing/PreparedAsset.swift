@@ -28,7 +28,7 @@ struct PreparedAsset: Sendable {
             // (PostgreSQL cannot store one; SQLite would cut it short in places).
             // (Searched in the bytes: Foundation's `contains` was 3 % of a first sync.)
             if [prepared.description, prepared.manifestText, prepared.readmeMarkdown].contains(where: { $0.utf8.contains(0) })
-                || prepared.metadataJSON.utf8.firstRange(of: "\\u0000".utf8) != nil {
+                || Self.containsEscapedNUL(prepared.metadataJSON) {
                 throw APIError.unprocessable("the manifest or README holds a NUL (\\u0000) character; remove it")
             }
             return prepared
@@ -36,6 +36,22 @@ struct PreparedAsset: Sendable {
             throw APIError.unprocessable(error.description)
         } catch let error as PackageError {
             throw APIError.unprocessable(error.description)
+        }
+    }
+
+    /// True when JSON text holds the escape `\u0000` (the only way JSON writes a NUL). Escapes
+    /// are read in order, so an escaped backslash followed by `u0000` is text, not a NUL.
+    static func containsEscapedNUL(_ json: String) -> Bool {
+        let nul = Array("u0000".utf8)
+        var json = json
+        return json.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                guard bytes[index] == UInt8(ascii: "\\") else { index += 1; continue }
+                if index + nul.count < bytes.count, (0..<nul.count).allSatisfy({ bytes[index + 1 + $0] == nul[$0] }) { return true }
+                index += 2  // past the escape and the character it escapes
+            }
+            return false
         }
     }
 

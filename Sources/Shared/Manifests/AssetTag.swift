@@ -11,7 +11,7 @@ public enum AssetTag {
     /// ``maximumLength``, or holds a control or line-breaking character (NUL included, which
     /// PostgreSQL cannot store and SQLite's `length` stops at).
     public static func normalised(_ tag: String) -> String? {
-        let value = tag.lowercased().trimmingCharacters(in: .whitespaces)
+        let value = tag.lowercased().trimmedOfSpaces(includingNewlines: false)
         guard (1...maximumLength).contains(value.unicodeScalars.count) else { return nil }
         let forbidden = value.unicodeScalars.contains { scalar in
             switch scalar.properties.generalCategory {

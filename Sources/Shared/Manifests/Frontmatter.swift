@@ -41,7 +41,9 @@ public struct Frontmatter: Sendable {
         body = close.end < text.endIndex ? String(decoding: text[(close.end + 1)...], as: UTF8.self) : ""
         let parsed: Any?
         do {
-            parsed = try Yams.load(yaml: yaml)
+            // The encoding is named: Yams's default reads the whole process environment on
+            // every call (a sixth of parsing a SKILL.md).
+            parsed = try Yams.load(yaml: yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             throw ManifestError(file: file, "the frontmatter is not valid YAML: \(Self.describe(error))")
         } catch {
@@ -97,7 +99,7 @@ public struct Frontmatter: Sendable {
         guard case .string(let text) = value else {
             throw ManifestError(file: file, field: key, "must be text")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedOfSpaces(includingNewlines: true)
         guard !trimmed.isEmpty else { throw ManifestError(file: file, field: key, "must not be empty") }
         return trimmed
     }
@@ -105,7 +107,7 @@ public struct Frontmatter: Sendable {
     public func optionalString(_ key: String, file: String) throws(ManifestError) -> String? {
         switch fields[key] {
         case nil, .null: return nil
-        case .string(let text): return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .string(let text): return text.trimmedOfSpaces(includingNewlines: true)
         case .number(let number): return number.rounded() == number ? String(Int64(number)) : String(number)
         default: throw ManifestError(file: file, field: key, "must be text")
         }
@@ -116,14 +118,14 @@ public struct Frontmatter: Sendable {
         switch fields[key] {
         case nil, .null: return nil
         case .string(let text):
-            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return text.split(separator: ",").map { String($0).trimmedOfSpaces(includingNewlines: false) }.filter { !$0.isEmpty }
         case .array(let items):
             var result: [String] = []
             for (index, item) in items.enumerated() {
                 guard case .string(let text) = item else {
                     throw ManifestError(file: file, field: key, "must be a list of text values; item \(index + 1) is \(Self.typeName(item))")
                 }
-                result.append(text.trimmingCharacters(in: .whitespaces))
+                result.append(text.trimmedOfSpaces(includingNewlines: false))
             }
             return result
         case let other?:
@@ -140,5 +142,19 @@ public struct Frontmatter: Sendable {
         case .array: "a list"
         case .object: "a mapping"
         }
+    }
+}
+
+extension String {
+    /// The text without the white space (and, if asked, line ends) around it, as Foundation's
+    /// `trimmingCharacters(in:)` with `.whitespaces` or `.whitespacesAndNewlines` gives it. Text
+    /// that starts and ends with a visible ASCII character is returned as it is without asking
+    /// Foundation (which bridges through NSString: a tenth of reading a SKILL.md).
+    public func trimmedOfSpaces(includingNewlines: Bool) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        let visible = { (scalar: Unicode.Scalar) in scalar.value > 0x20 && scalar.value < 0x7F }
+        if visible(first) && visible(last) { return self }
+        return trimmingCharacters(in: includingNewlines ? .whitespacesAndNewlines : .whitespaces)
     }
 }
