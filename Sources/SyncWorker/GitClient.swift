@@ -56,6 +56,16 @@ public protocol GitClient: Sendable {
     /// The bytes of several blobs, in order, each refused when larger than `limit`; once more than
     /// `totalLimit` bytes were read, the rest are not read (failures).
     func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>]
+    /// A reader of the blobs of one repository for the length of a run, on the calling thread.
+    func blobReader(repositoryPath: String) -> any GitBlobReader
+}
+
+/// Reads blobs on the calling thread, for work that is already off Swift's cooperative pool (the
+/// sync reads and prepares each package in one job on ``BackgroundWork``). Safe to use from
+/// several threads at once; each open repository is used by one thread at a time.
+public protocol GitBlobReader: Sendable {
+    /// As ``GitClient/blobs(repositoryPath:objectIds:limit:totalLimit:)``.
+    func blobs(objectIds: [String], limit: Int, totalLimit: Int) throws -> [Result<[UInt8], GitError>]
 }
 
 extension GitError {

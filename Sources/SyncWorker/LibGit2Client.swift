@@ -105,28 +105,70 @@ public struct LibGit2Client: GitClient {
     /// repository open each).
     public func blobs(repositoryPath: String, objectIds: [String], limit: Int, totalLimit: Int) async throws -> [Result<[UInt8], GitError>] {
         try await LibGit2.onOwnThread(timeout: .seconds(120), what: "reading files") { _ in
-            try LibGit2.initialise()
-            var repository: OpaquePointer?
-            defer { git_repository_free(repository) }
-            try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
-            var total = 0
-            return objectIds.map { objectId in
-                guard total <= totalLimit else { return .failure(GitError.overTotal(totalLimit)) }
-                let result = Result { () throws(GitError) -> [UInt8] in
-                    var oid = git_oid()
-                    try LibGit2.check(git_oid_fromstr(&oid, objectId), "reading object id")
-                    var blob: OpaquePointer?
-                    defer { git_blob_free(blob) }
-                    try LibGit2.check(git_blob_lookup(&blob, repository, &oid), "finding blob \(objectId)")
-                    let size = Int(git_blob_rawsize(blob))
-                    guard size <= limit else { throw GitError(code: -1, message: "a file of \(size) bytes is over the limit of \(limit)") }
-                    guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-                    return Array(UnsafeRawBufferPointer(start: raw, count: size))
-                }
-                if case .success(let bytes) = result { total += bytes.count }
-                return result
-            }
+            try LibGit2BlobReader(repositoryPath: repositoryPath).blobs(objectIds: objectIds, limit: limit, totalLimit: totalLimit)
         }
+    }
+
+    public func blobReader(repositoryPath: String) -> any GitBlobReader {
+        LibGit2BlobReader(repositoryPath: repositoryPath)
+    }
+}
+
+/// Keeps the repositories it opened, to be used again: opening one was half the work of reading a
+/// package's files. A repository is taken from the pool by one thread, used and put back; all are
+/// freed when the reader goes (at the end of a run).
+final class LibGit2BlobReader: GitBlobReader, @unchecked Sendable {
+    // @unchecked: the pool is guarded by its mutex, and a repository taken from it is used by the
+    // thread that took it only.
+    private let repositoryPath: String
+    private let pool = Mutex<[OpenRepository]>([])
+
+    private struct OpenRepository: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    init(repositoryPath: String) {
+        self.repositoryPath = repositoryPath
+    }
+
+    deinit {
+        for repository in pool.withLock({ $0 }) { git_repository_free(repository.pointer) }
+    }
+
+    func blobs(objectIds: [String], limit: Int, totalLimit: Int) throws -> [Result<[UInt8], GitError>] {
+        let repository = try take()
+        defer { pool.withLock { $0.append(repository) } }
+        var total = 0
+        return objectIds.map { objectId in
+            guard total <= totalLimit else { return .failure(GitError.overTotal(totalLimit)) }
+            let result = Result { () throws(GitError) -> [UInt8] in
+                var oid = git_oid()
+                try LibGit2.check(git_oid_fromstr(&oid, objectId), "reading object id")
+                var blob: OpaquePointer?
+                defer { git_blob_free(blob) }
+                try LibGit2.check(git_blob_lookup(&blob, repository.pointer, &oid), "finding blob \(objectId)")
+                let size = Int(git_blob_rawsize(blob))
+                guard size <= limit else { throw GitError(code: -1, message: "a file of \(size) bytes is over the limit of \(limit)") }
+                guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+                return Array(UnsafeRawBufferPointer(start: raw, count: size))
+            }
+            if case .success(let bytes) = result { total += bytes.count }
+            return result
+        }
+    }
+
+    private func take() throws -> OpenRepository {
+        if let kept = pool.withLock({ $0.popLast() }) { return kept }
+        try LibGit2.initialise()
+        var repository: OpaquePointer?
+        do {
+            try LibGit2.check(git_repository_open_bare(&repository, repositoryPath), "opening \(repositoryPath)")
+        } catch {
+            git_repository_free(repository)
+            throw error
+        }
+        guard let repository else { throw GitError(code: -1, message: "opening \(repositoryPath): no repository") }
+        return OpenRepository(pointer: repository)
     }
 }
 

@@ -14,10 +14,11 @@ public enum SyncPublishOutcome: Sendable, Equatable {
 /// Publishes packages found by the sync worker. The server implements it with its publish
 /// service; the worker never imports the server.
 public protocol SyncPublisher: Sendable {
-    /// Does the CPU-heavy half of a publish (parse, check, hash) and returns the other half,
-    /// which stores it. The worker prepares a few packages at once and stores them in batches, in
-    /// the repository's order, so two packages of one name always end the same way.
-    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) async -> PreparedSyncPackage
+    /// Does the CPU-heavy half of a publish (parse, check, hash) on the calling thread and
+    /// returns the other half, which stores it. The worker prepares a few packages at once on
+    /// ``BackgroundWork`` and stores them in batches, in the repository's order, so two packages
+    /// of one name always end the same way.
+    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) -> PreparedSyncPackage
 
     /// After a run is recorded: the work its new versions leave for later (their READMEs).
     func finish(createdVersionIds: [Int64]) async throws
@@ -228,15 +229,17 @@ public struct SyncService: Sendable {
                 try await log.add(path: file.path, severity: "error", message: "\(error)")
             }
         }
-        // Each package is read and prepared ahead (up to `ahead` at once, on both cores) while the
-        // ones before it are stored: `batchSize` at a time, in the repository's order, in one
-        // transaction (a commit and a thread switch per package cost more than storing it).
-        let batchSize = 16, ahead = 2 * batchSize
+        // Each package is read and prepared ahead (up to `ahead` at once, on ``BackgroundWork``'s
+        // low-priority threads, with one open repository per thread) while the ones before it are
+        // stored: `batchSize` at a time, in the repository's order, in one transaction (a commit
+        // and a thread switch per package cost more than storing it).
+        let batchSize = 32, ahead = 2 * batchSize
+        let reader = git.blobReader(repositoryPath: repositoryPath)
         var preparing: [Int: Task<PreparedPackage, Never>] = [:]
         func start(_ index: Int) {
             guard index < assets.count else { return }
             let asset = assets[index]
-            preparing[index] = Task { await self.prepare(asset, repositoryPath: repositoryPath, url: url, branch: branch, commit: commit, source: source, owner: owner) }
+            preparing[index] = Task { await self.prepare(asset, reader: reader, url: url, branch: branch, commit: commit, source: source, owner: owner) }
         }
         defer { for task in preparing.values { task.cancel() } }
         for index in 0..<min(ahead, assets.count) { start(index) }
@@ -315,37 +318,41 @@ public struct SyncService: Sendable {
         case ready(PreparedSyncPackage)
     }
 
-    /// Reads one discovered package's files and has the publisher prepare it.
-    private func prepare(_ asset: DiscoveredAsset, repositoryPath: String, url: String, branch: String?, commit: String, source: SyncSource, owner: User) async -> PreparedPackage {
-        var files: [PackageFile] = []
-        switch asset.content {
-        case .generated(let generated):
-            files = generated
-        case .files(let list):
-            if list.count > limits.maxFiles {
-                return .failed("\(list.count) files; at most \(limits.maxFiles) are allowed")
-            }
-            var total = 0
-            let contents: [Result<[UInt8], GitError>]
-            do {
-                contents = try await git.blobs(repositoryPath: repositoryPath, objectIds: list.map(\.entry.objectId), limit: limits.maxFileBytes, totalLimit: limits.maxTotalBytes)
-            } catch {
-                return .failed("\(error)")
-            }
-            for ((packagePath, entry), content) in zip(list, contents) {
-                let bytes: [UInt8]
-                do {
-                    bytes = try content.get()
-                } catch {
-                    return .failed("\(entry.path): \(error)")
+    /// Reads a package's files and prepares it, in one job at background priority: the writer
+    /// storing the packages before it goes first.
+    private func prepare(_ asset: DiscoveredAsset, reader: any GitBlobReader, url: String, branch: String?, commit: String, source: SyncSource, owner: User) async -> PreparedPackage {
+        let publisher = self.publisher, limits = self.limits
+        return await BackgroundWork.shared.run {
+            var files: [PackageFile] = []
+            switch asset.content {
+            case .generated(let generated):
+                files = generated
+            case .files(let list):
+                if list.count > limits.maxFiles {
+                    return .failed("\(list.count) files; at most \(limits.maxFiles) are allowed")
                 }
-                total += bytes.count
-                if total > limits.maxTotalBytes { return .failed("larger than the package limit of \(limits.maxTotalBytes) bytes") }
-                files.append(PackageFile(path: packagePath, contents: bytes, executable: entry.kind == .executable))
+                var total = 0
+                let contents: [Result<[UInt8], GitError>]
+                do {
+                    contents = try reader.blobs(objectIds: list.map(\.entry.objectId), limit: limits.maxFileBytes, totalLimit: limits.maxTotalBytes)
+                } catch {
+                    return .failed("\(error)")
+                }
+                for ((packagePath, entry), content) in zip(list, contents) {
+                    let bytes: [UInt8]
+                    do {
+                        bytes = try content.get()
+                    } catch {
+                        return .failed("\(entry.path): \(error)")
+                    }
+                    total += bytes.count
+                    if total > limits.maxTotalBytes { return .failed("larger than the package limit of \(limits.maxTotalBytes) bytes") }
+                    files.append(PackageFile(path: packagePath, contents: bytes, executable: entry.kind == .executable))
+                }
             }
+            let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
+            return .ready(publisher.prepare(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, owner: owner))
         }
-        let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
-        return .ready(await publisher.prepare(kind: asset.kind, files: files, source: .git(url: url, ref: branch, commit: commit, path: gitPath), syncSourceId: source.id, owner: owner))
     }
 
     /// Assets this source brought in that are no longer there: removed, versions kept.

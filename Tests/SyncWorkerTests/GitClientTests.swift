@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import SyncWorker
 import Testing
 import TestSupport
@@ -83,6 +84,26 @@ struct GitClientTests {
         #expect(throws: GitError.self) { try small[2].get() }
         let tooLarge = try await client.blobs(repositoryPath: filePath, objectIds: [readme.objectId], limit: 2, totalLimit: 1 << 20)
         #expect(throws: GitError.self) { try tooLarge[0].get() }
+
+        // A run's reader: the same answers from many background jobs at once, each with an open
+        // repository of its own that is used again; the limits hold as they do for `blobs`.
+        let reader = client.blobReader(repositoryPath: filePath)
+        let reads = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    let results = (try? await BackgroundWork.shared.run { try reader.blobs(objectIds: entries.map(\.objectId), limit: 1 << 20, totalLimit: 1 << 20) }) ?? []
+                    return results.map { (try? $0.get()).map { String(decoding: $0, as: UTF8.self) } ?? "failed" }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(reads.count == 40 && reads.allSatisfy { $0 == expected })
+        let readerMixed = try reader.blobs(objectIds: [readme.objectId, unknown, readme.objectId], limit: 1 << 20, totalLimit: 3)
+        #expect((try? readerMixed[0].get()) != nil)
+        #expect(throws: GitError.self) { try readerMixed[1].get() }
+        #expect(throws: GitError.self) { try readerMixed[2].get() }
+        #expect(throws: GitError.self) { try reader.blobs(objectIds: [readme.objectId], limit: 2, totalLimit: 1 << 20)[0].get() }
+        #expect(throws: GitError.self) { try client.blobReader(repositoryPath: fixture.root.appendingPathComponent("nope.git").path).blobs(objectIds: [readme.objectId], limit: 10, totalLimit: 10) }
     }
 
     @Test("failures are clear: wrong token, no token, unreachable host, unknown branch, empty repository, timeout")

@@ -93,7 +93,10 @@ extension AgentHubController {
     }
 
     private func respond(_ outcome: PublishService.Outcome) async throws -> Response {
-        let item = try await responses.item(outcome.asset)
+        guard let asset = try await services.registry.assets.find(id: outcome.assetId) else {
+            throw APIError.notFound("the agent '\(outcome.name)' was removed while it was published")
+        }
+        let item = try await responses.item(asset)
         return try APIJSON.response(item, status: outcome.created ? .created : .ok)
     }
 }

@@ -150,7 +150,7 @@ struct AssetsController {
         let expectedName = context.parameters.get("name")
         let outcome = try await services.publisher.publish(kind: kind, package: package, expectedName: expectedName, publisher: identity, context: context)
         return EditedResponse(status: outcome.created ? .created : .ok, response: PublishResponse(
-            id: outcome.asset.id, kind: kind, name: outcome.asset.name, version: outcome.version.version, digest: outcome.version.digest,
+            id: outcome.assetId, kind: kind, name: outcome.name, version: outcome.version.version, digest: outcome.version.digest,
             created: outcome.created, warnings: outcome.version.warnings
         ))
     }

@@ -1,5 +1,6 @@
 import RegistryAuth
 import RegistryStore
+import Shared
 
 /// READMEs as HTML. A publish through the API stores its README rendered; the sync worker stores
 /// them unrendered (rendering is two thirds of the work of preparing a package, and a first sync
@@ -20,7 +21,8 @@ struct Readmes: Sendable {
         return html
     }
 
-    /// Renders and stores the READMEs of `versionIds` that were stored unrendered, on both cores.
+    /// Renders and stores the READMEs of `versionIds` that were stored unrendered, on both cores
+    /// at background priority (requests that come meanwhile go first).
     @discardableResult
     func renderStored(versionIds: [Int64]) async throws -> Int {
         var rendered = 0
@@ -29,7 +31,7 @@ struct Readmes: Sendable {
             let pending = try await registry.assets.unrenderedReadmes(versionIds: chunk)
             let results = await withTaskGroup(of: (id: Int64, html: String).self) { group in
                 for item in pending {
-                    group.addTask { (item.id, await BlockingWork.run { ReadmeRenderer.html(from: item.markdown) }) }
+                    group.addTask { (item.id, await BackgroundWork.shared.run { ReadmeRenderer.html(from: item.markdown) }) }
                 }
                 var results: [(id: Int64, html: String)] = []
                 for await result in group where !result.html.isEmpty { results.append(result) }

@@ -13,7 +13,8 @@ struct PublishService: Sendable {
     var rateLimiter: RateLimiter? = nil
 
     struct Outcome: Sendable {
-        let asset: Asset
+        let assetId: Int64
+        let name: String
         let version: AssetVersion
         /// False when the same package was already published (nothing was written).
         let created: Bool
@@ -36,20 +37,19 @@ struct PublishService: Sendable {
     }
 
     /// A package parsed, checked and hashed, with its README rendered: the CPU-heavy half of a
-    /// publish, off the cooperative pool. The sync worker prepares several packages at once and
-    /// stores them one by one in the repository's order.
+    /// publish, off the cooperative pool. The sync worker prepares several packages at once
+    /// (without rendering: an empty `readmeHTML` is rendered after the run, see ``Readmes``;
+    /// rendering is two thirds of a package's preparing) and stores them in the repository's order.
     struct Prepared: Sendable {
         let asset: PreparedAsset
         let readmeHTML: String
     }
 
-    /// Without `renderingReadme` (the sync worker) the README is stored unrendered, to be
-    /// rendered after the run (see ``Readmes``): rendering is two thirds of a package's preparing.
-    func prepare(kind: AssetKind, package: AssetPackage, renderingReadme: Bool = true) async throws -> Prepared {
+    func prepare(kind: AssetKind, package: AssetPackage) async throws -> Prepared {
         let limits = self.limits
         return try await BlockingWork.run {
             let prepared = try PreparedAsset.prepare(kind: kind, package: package, limits: limits)
-            return Prepared(asset: prepared, readmeHTML: renderingReadme ? ReadmeRenderer.html(from: prepared.readmeMarkdown) : "")
+            return Prepared(asset: prepared, readmeHTML: ReadmeRenderer.html(from: prepared.readmeMarkdown))
         }
     }
 
@@ -83,7 +83,10 @@ struct PublishService: Sendable {
     private func publish(_ prepared: PreparedAsset, readmeHTML: String, source: VersionSource, publisher: Identity,
                          context: AppRequestContext?, syncSourceId: Int64?, stores: RegistryDatabase.Stores) async throws -> Outcome {
         let assets = stores.assets
-        var asset: Asset
+        // A new asset is written with a few statements fewer (its row is not read back, it has
+        // no tags and no search row to replace): a first sync stores hundreds in a row.
+        let assetId: Int64, name: String
+        var status = AssetStatus.active
         var newAsset = false
         if let existing = try await assets.find(kind: prepared.kind, name: prepared.name) {
             if let syncSourceId, existing.ownerId != publisher.user.id || (existing.syncSourceId != nil && existing.syncSourceId != syncSourceId) {
@@ -96,50 +99,50 @@ struct PublishService: Sendable {
             if existing.status == .deleted {
                 throw APIError.conflict("the \(prepared.kind.rawValue) '\(prepared.name)' was deleted by an admin; ask an admin to restore it before publishing")
             }
-            asset = existing
+            (assetId, name, status) = (existing.id, existing.name, existing.status)
         } else {
-            asset = try await assets.create(kind: prepared.kind, name: prepared.name, description: prepared.description, ownerId: publisher.user.id,
-                                            origin: syncSourceId == nil ? .upload : .sync, syncSourceId: syncSourceId)
+            assetId = try await assets.insert(kind: prepared.kind, name: prepared.name, description: prepared.description, ownerId: publisher.user.id,
+                                              origin: syncSourceId == nil ? .upload : .sync, syncSourceId: syncSourceId)
+            name = prepared.name
             newAsset = true
         }
 
-        let versions = newAsset ? [] : try await assets.versions(assetId: asset.id)
+        let versions = newAsset ? [] : try await assets.versions(assetId: assetId)
         let versionNumber: SemanticVersion
         if let declared = prepared.version {
             if let same = versions.first(where: { $0.version == declared.description }) {
                 guard same.digest == prepared.package.digest else {
                     throw APIError.conflict("version \(declared) of '\(prepared.name)' already exists with different contents; versions are immutable, so raise the version")
                 }
-                return Outcome(asset: asset, version: same, created: false)
+                return Outcome(assetId: assetId, name: name, version: same, created: false)
             }
             versionNumber = declared
         } else if let latest = versions.first {
             if latest.digest == prepared.package.digest {
-                return Outcome(asset: asset, version: latest, created: false)
+                return Outcome(assetId: assetId, name: name, version: latest, created: false)
             }
             versionNumber = (latest.semanticVersion ?? SemanticVersion(major: 0, minor: 0, patch: 0)).nextPatch
         } else {
             versionNumber = SemanticVersion(major: 1, minor: 0, patch: 0)
         }
 
-        let version = try await assets.insertVersion(assetId: asset.id, NewVersion(
+        let version = try await assets.insertVersion(assetId: assetId, NewVersion(
             version: versionNumber, package: prepared.package, manifest: prepared.manifestText, metadataJSON: prepared.metadataJSON,
             readmeMarkdown: prepared.readmeMarkdown, readmeHTML: readmeHTML, warnings: prepared.warnings, source: source,
             publisherId: publisher.method == .adminKey ? nil : publisher.user.id, references: prepared.references
         ))
         let highest = versions.compactMap(\.semanticVersion).max()
         if highest.map({ versionNumber > $0 }) ?? true {
-            try await assets.setLatest(assetId: asset.id, versionId: version.id, description: prepared.description)
-            try await assets.replaceTags(assetId: asset.id, tags: prepared.tags)
-            try await assets.updateSearchDocument(assetId: asset.id, name: prepared.name, description: prepared.description, tags: prepared.tags, readme: prepared.readmeMarkdown)
+            try await assets.setLatest(assetId: assetId, versionId: version.id, description: prepared.description)
+            try await assets.replaceTags(assetId: assetId, tags: prepared.tags, replacing: !newAsset)
+            try await assets.updateSearchDocument(assetId: assetId, name: prepared.name, description: prepared.description, tags: prepared.tags, readme: prepared.readmeMarkdown, replacing: !newAsset)
         }
-        if asset.status == .removed {
-            try await assets.setStatus(assetId: asset.id, status: .active)
+        if status == .removed {
+            try await assets.setStatus(assetId: assetId, status: .active)
         }
         if let context {
-            try await stores.audit.record(context.auditEvent("asset.publish", targetType: prepared.kind.rawValue, targetId: String(asset.id), detail: ["name": prepared.name, "version": versionNumber.description, "digest": prepared.package.digest]))
+            try await stores.audit.record(context.auditEvent("asset.publish", targetType: prepared.kind.rawValue, targetId: String(assetId), detail: ["name": prepared.name, "version": versionNumber.description, "digest": prepared.package.digest]))
         }
-        asset = try await assets.find(id: asset.id) ?? asset
-        return Outcome(asset: asset, version: version, created: true, newAsset: newAsset)
+        return Outcome(assetId: assetId, name: name, version: version, created: true, newAsset: newAsset)
     }
 }

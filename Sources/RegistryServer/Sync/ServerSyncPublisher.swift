@@ -9,10 +9,11 @@ struct ServerSyncPublisher: SyncPublisher {
     let publisher: PublishService
     let registry: RegistryDatabase
 
-    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) async -> PreparedSyncPackage {
+    func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) -> PreparedSyncPackage {
         let ready: PublishService.Prepared
         do {
-            ready = try await publisher.prepare(kind: kind, package: try AssetPackage(files: files, limits: publisher.limits), renderingReadme: false)
+            // The README is rendered after the run (`finish`).
+            ready = PublishService.Prepared(asset: try PreparedAsset.prepare(kind: kind, package: try AssetPackage(files: files, limits: publisher.limits), limits: publisher.limits), readmeHTML: "")
         } catch {
             let outcome = Self.refusal(error, existingId: nil)
             return PreparedSyncPackage(store: { _ in outcome }, storeAlone: { outcome })
@@ -40,8 +41,8 @@ struct ServerSyncPublisher: SyncPublisher {
     }
 
     private static func outcome(_ outcome: PublishService.Outcome) -> SyncPublishOutcome {
-        guard outcome.created else { return .unchanged(assetId: outcome.asset.id) }
-        return .created(assetId: outcome.asset.id, versionId: outcome.version.id, name: outcome.asset.name, version: outcome.version.version, newAsset: outcome.newAsset)
+        guard outcome.created else { return .unchanged(assetId: outcome.assetId) }
+        return .created(assetId: outcome.assetId, versionId: outcome.version.id, name: outcome.name, version: outcome.version.version, newAsset: outcome.newAsset)
     }
 
     private static func refusal(_ error: any Error, existingId: Int64?) -> SyncPublishOutcome {

@@ -54,14 +54,15 @@ public struct AssetQuery: Sendable {
 
 extension AssetStore {
     /// Rewrites the search document of an asset from its current name, description, tags and README.
-    public func updateSearchDocument(assetId: Int64, name: String, description: String, tags: [String], readme: String) async throws {
+    /// `replacing: false` for an asset that has no search row yet (one just created).
+    public func updateSearchDocument(assetId: Int64, name: String, description: String, tags: [String], readme: String, replacing: Bool = true) async throws {
         // Names are indexed whole and split at hyphens, so "pdf-tools" is found by "pdf" and "tools".
         let nameText = name + " " + name.replacingOccurrences(of: "-", with: " ")
         let tagText = tags.joined(separator: " ")
         let readmeText = String(readme.prefix(200_000))
         switch db.dialect {
         case .sqlite:
-            try await db.execute("DELETE FROM asset_search WHERE rowid = ?", .int(assetId))
+            if replacing { try await db.execute("DELETE FROM asset_search WHERE rowid = ?", .int(assetId)) }
             try await db.execute(
                 "INSERT INTO asset_search (rowid, name, description, tags, readme) VALUES (?, ?, ?, ?, ?)",
                 .int(assetId), .text(nameText), .text(description), .text(tagText), .text(readmeText)

@@ -18,6 +18,13 @@ public struct AssetStore: Sendable {
     }
 
     public func create(kind: AssetKind, name: String, description: String, ownerId: Int64, origin: AssetOrigin = .upload, syncSourceId: Int64? = nil, at now: Date = Date()) async throws -> Asset {
+        let id = try await insert(kind: kind, name: name, description: description, ownerId: ownerId, origin: origin, syncSourceId: syncSourceId, at: now)
+        guard let asset = try await find(id: id) else { throw DatabaseError.backend("the asset just inserted was not found") }
+        return asset
+    }
+
+    /// `create` without reading the new row back: its id.
+    public func insert(kind: AssetKind, name: String, description: String, ownerId: Int64, origin: AssetOrigin = .upload, syncSourceId: Int64? = nil, at now: Date = Date()) async throws -> Int64 {
         let row = try await db.first(
             """
             INSERT INTO assets (kind, name, description, owner_id, status, install_count, origin, sync_source_id, created_at, updated_at)
@@ -25,8 +32,8 @@ public struct AssetStore: Sendable {
             """,
             .text(kind.rawValue), .text(name), .text(description), .int(ownerId), .text(origin.rawValue), .optional(syncSourceId), .date(now), .date(now)
         )
-        guard let id = try row?.int("id"), let asset = try await find(id: id) else { throw DatabaseError.backend("INSERT INTO assets returned no row") }
-        return asset
+        guard let id = try row?.int("id") else { throw DatabaseError.backend("INSERT INTO assets returned no row") }
+        return id
     }
 
     /// Inside a transaction: holds the asset's row until commit, so that concurrent publishes and
@@ -51,8 +58,9 @@ public struct AssetStore: Sendable {
         return result
     }
 
-    public func replaceTags(assetId: Int64, tags: [String]) async throws {
-        try await db.execute("DELETE FROM asset_tags WHERE asset_id = ?", .int(assetId))
+    /// `replacing: false` for an asset that has no tags yet (one just created).
+    public func replaceTags(assetId: Int64, tags: [String], replacing: Bool = true) async throws {
+        if replacing { try await db.execute("DELETE FROM asset_tags WHERE asset_id = ?", .int(assetId)) }
         var seen = Set<String>()
         try await db.insert(into: "asset_tags", columns: ["asset_id", "tag"], rows: tags.filter { seen.insert($0).inserted }.map { [.int(assetId), .text($0)] })
     }
