@@ -25,7 +25,7 @@ PIDS+=("$SERVER")
 for _ in $(seq 200); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.05; done
 SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' \
     -d "{\"name\":\"profile\",\"url\":\"git://127.0.0.1:$DAEMON_PORT/served.git\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-perf record -F 999 -g -p "$SERVER" -o "$WORK/perf.data" 2>/dev/null &
+perf record -F ${PERF_FREQ:-999} -g -p "$SERVER" -o "$WORK/perf.data" 2>/dev/null &
 PERF=$!
 sleep 0.5
 started=$(date +%s%N)

@@ -59,7 +59,9 @@ extension AssetStore {
         // Names are indexed whole and split at hyphens, so "pdf-tools" is found by "pdf" and "tools".
         let nameText = name + " " + name.replacingOccurrences(of: "-", with: " ")
         let tagText = tags.joined(separator: " ")
-        let readmeText = String(readme.prefix(200_000))
+        // Cut at 200,000 characters; text of at most that many bytes is not walked (`prefix`
+        // counts characters one by one: 2 % of storing a package).
+        let readmeText = readme.utf8.count <= 200_000 ? readme : String(readme.prefix(200_000))
         switch db.dialect {
         case .sqlite:
             if replacing { try await db.execute("DELETE FROM asset_search WHERE rowid = ?", .int(assetId)) }
