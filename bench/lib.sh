@@ -1,15 +1,15 @@
 # Shared by the bench/ scripts (sourced after scripts/lib.sh).
 
-# skill_repository DIR: a git repository at DIR with the 500 generated skills of the sync
-# benchmark (bench/seed.py's shape, indices 200000-200499) in one commit.
+# skill_repository DIR [FIRST]: a git repository at DIR with the 500 generated skills of the sync
+# benchmark (bench/seed.py's shape, indices FIRST to FIRST+499, 200000 by default) in one commit.
 skill_repository() {
     git init -q "$1"
-    python3 - "$1" <<'PY'
+    python3 - "$1" "${2:-200000}" <<'PY'
 import os, sys
 sys.path.insert(0, "bench")
 import seed
 for index in range(500):
-    name, files = seed.skill(200000 + index)
+    name, files = seed.skill(int(sys.argv[2]) + index)
     for path, text in files.items():
         full = os.path.join(sys.argv[1], "skills", name, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)

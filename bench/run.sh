@@ -221,15 +221,16 @@ hyper "agenthub install --frozen (20)" "true" "$CLI_BIN/agenthub install --froze
 
 # ---- Sync -----------------------------------------------------------------------------------
 echo "==> sync against git clone"
-REPO="$WORK/repo-500"
-skill_repository "$REPO"
-git clone -q --bare "$REPO" "$WORK/served-500.git"
+# Three repositories of 500 new skills each, served twice: as `git clone` of a working folder
+# leaves them (loose objects: git daemon compresses every object for each clone) and repacked
+# (`git repack -a -d`, as a server keeps them after `git gc`: a clone sends the pack as it is).
+# Each is synced once by a new source (a first sync) and cloned once bare and once with a
+# checkout; the medians of the three are recorded. The target compares with `git clone` (with
+# its checkout), the literal command; the bare clone is shown beside it.
 DAEMON_PORT="$(free_port)"
 git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$DAEMON_PORT" "$WORK" &
 PIDS+=("$!")
 sleep 1
-URL="git://127.0.0.1:$DAEMON_PORT/served-500.git"
-SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "{\"name\":\"bench-500\",\"url\":\"$URL\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 sync_once() { # prints the run's duration in ms, as the run records it (duration_ms)
     local run answer
     run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
@@ -244,32 +245,55 @@ run = json.loads(sys.argv[1])
 assert run["status"] == "succeeded", run
 print(int(run["duration_ms"]))' "$answer"
 }
-first=$(sync_once)
-clone_started=$(date +%s%N)
-git clone -q --bare "$URL" "$WORK/clone-check.git"
-clone_ms=$(( ($(date +%s%N) - clone_started) / 1000000 ))
+add_source() { # add_source NAME URL: the new source's id
+    curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"$1\",\"url\":\"$2\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+clone_ms() { # clone_ms URL [--bare]: one clone's wall time in ms
+    rm -rf "$WORK/clone-check"
+    local started=$(date +%s%N)
+    git clone -q $2 "$1" "$WORK/clone-check"
+    echo $(( ($(date +%s%N) - started) / 1000000 ))
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+for layout in loose packed; do
+    firsts=(); bare=(); checkout=()
+    for copy in 0 1 2; do
+        skip=0; [ "$layout" = packed ] && skip=3
+        offset=$(( 200000 + (copy + skip) * 1000 ))
+        skill_repository "$WORK/repo-500-$layout-$copy" "$offset"
+        git clone -q --bare "$WORK/repo-500-$layout-$copy" "$WORK/served-500-$layout-$copy.git"
+        [ "$layout" = loose ] || git -C "$WORK/served-500-$layout-$copy.git" repack -a -d -q
+        URL="git://127.0.0.1:$DAEMON_PORT/served-500-$layout-$copy.git"
+        SOURCE=$(add_source "bench-500-$layout-$copy" "$URL")
+        firsts+=("$(sync_once)")
+        bare+=("$(clone_ms "$URL" --bare)"); checkout+=("$(clone_ms "$URL")")
+    done
+    record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, $layout objects\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")]}"
+    echo "    first sync ($layout objects) ${firsts[*]} ms; git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
+done
+# The last source again, unchanged: five re-syncs.
 resync=()
 for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
-record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills\", \"ms\": $first, \"git_clone_ms\": $clone_ms}"
-record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, 500 skills\", \"ms\": $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p)}"
-echo "    first sync ${first} ms (git clone ${clone_ms} ms); unchanged re-sync median $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p) ms"
+record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, 500 skills\", \"ms\": $(median "${resync[@]}")}"
+echo "    unchanged re-sync median $(median "${resync[@]}") ms"
 
 # A large history: every commit rewrites a 1 MB incompressible file and edits one of 50 skills.
 if [ "$QUICK" = 1 ]; then HISTORY_MB=100; else HISTORY_MB=300; fi
 echo "==> sync of a ${HISTORY_MB} MB history against git clone"
 python3 bench/history.py "$WORK/served-history.git" "$HISTORY_MB"
-SOURCE=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"bench-history\",\"url\":\"git://127.0.0.1:$DAEMON_PORT/served-history.git\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+SOURCE=$(add_source bench-history "git://127.0.0.1:$DAEMON_PORT/served-history.git")
 first=$(sync_once)
-clone_started=$(date +%s%N)
-git clone -q --bare "git://127.0.0.1:$DAEMON_PORT/served-history.git" "$WORK/clone-history.git"
-clone_ms=$(( ($(date +%s%N) - clone_started) / 1000000 ))
+bare=(); checkout=()
+for _ in 1 2 3; do
+    bare+=("$(clone_ms "git://127.0.0.1:$DAEMON_PORT/served-history.git" --bare)"); checkout+=("$(clone_ms "git://127.0.0.1:$DAEMON_PORT/served-history.git")")
+done
 resync=()
 for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
 pack_mb=$(du -sm "$WORK/served-history.git" | cut -f1)
-record "{\"kind\": \"sync\", \"name\": \"first sync, ${pack_mb} MB history, 50 skills\", \"ms\": $first, \"git_clone_ms\": $clone_ms}"
-record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, ${pack_mb} MB history\", \"ms\": $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p)}"
-echo "    first sync ${first} ms (git clone ${clone_ms} ms); unchanged re-sync median $(printf '%s\n' "${resync[@]}" | sort -n | sed -n 3p) ms"
+record "{\"kind\": \"sync\", \"name\": \"first sync, ${pack_mb} MB history, 50 skills\", \"ms\": $first, \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}")}"
+record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, ${pack_mb} MB history\", \"ms\": $(median "${resync[@]}")}"
+echo "    first sync ${first} ms (git clone ${checkout[*]} ms, --bare ${bare[*]} ms); unchanged re-sync median $(median "${resync[@]}") ms"
 
 mkdir -p bench/results
 python3 - "$RESULTS" "$QUICK" "${BENCH_MERGE:-0}" > "$WORK/latest.json" <<'PY'
@@ -278,7 +302,9 @@ rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 if sys.argv[3] == "1":
     measured = {(row["kind"], row["name"], row.get("connections")) for row in rows}
     earlier = json.load(open("bench/results/latest.json"))["results"]
-    rows = [row for row in earlier if (row["kind"], row["name"], row.get("connections")) not in measured] + rows
+    # Sync rows are always measured together: earlier ones (maybe under older names) are dropped.
+    synced = any(row["kind"] == "sync" for row in rows)
+    rows = [row for row in earlier if (row["kind"], row["name"], row.get("connections")) not in measured and not (synced and row["kind"] == "sync")] + rows
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
 memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
