@@ -252,7 +252,7 @@ add_source() { # add_source NAME URL: the new source's id
 clone_ms() { # clone_ms URL [--bare]: one clone's wall time in ms
     rm -rf "$WORK/clone-check"
     local started=$(date +%s%N)
-    git clone -q $2 "$1" "$WORK/clone-check"
+    git clone -q ${2:-} "$1" "$WORK/clone-check"
     echo $(( ($(date +%s%N) - started) / 1000000 ))
 }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
