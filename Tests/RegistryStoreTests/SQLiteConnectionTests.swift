@@ -174,4 +174,37 @@ struct SQLiteConnectionTests {
             _ = try await SQLiteDatabase.open(path: path, logger: TestDatabases.logger)
         }
     }
+
+    @Test("the write-ahead log is copied into the database file in the background while the writer goes on; everything written is there after reopening")
+    func backgroundCheckpoint() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.url.appendingPathComponent("agenthub.db").path
+        let database = try await SQLiteDatabase.open(path: path, logger: TestDatabases.logger)
+        try await database.execute("CREATE TABLE chunk (id INTEGER PRIMARY KEY, content BLOB NOT NULL)")
+        let startSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        // About 12 MB in 30 transactions: some 3,000 pages of 4 KB through the log.
+        let content = SQLValue.blob((0..<(400 * 1024)).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        for _ in 0..<30 {
+            try await database.transaction { executor in
+                try await executor.execute("INSERT INTO chunk (content) VALUES (?)", content)
+            }
+        }
+        var waited = 0
+        while database.backgroundCheckpoints == 0 && waited < 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(database.backgroundCheckpoints > 0, "no checkpoint ran in the background")
+        // The pages reached the database file while it is open (the writer never checkpoints below 20,000 pages).
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(size > startSize + 4 * 1024 * 1024, "database file \(startSize) -> \(size) bytes")
+        #expect(try await database.first("SELECT count(*) AS n FROM chunk", [])?.int("n") == 30)
+        await database.close()
+
+        let reopened = try await SQLiteDatabase.open(path: path, logger: TestDatabases.logger)
+        #expect(try await reopened.first("SELECT count(*) AS n, sum(length(content)) AS bytes FROM chunk", [])?.int("n") == 30)
+        #expect(try await reopened.first("SELECT sum(length(content)) AS bytes FROM chunk", [])?.int("bytes") == 30 * 400 * 1024)
+        await reopened.close()
+    }
 }

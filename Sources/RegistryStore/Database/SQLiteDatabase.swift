@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The SQLite backend: one writer connection behind a FIFO lock (SQLite allows one writer at a
 /// time) and, for a file, a few reader connections that WAL lets run beside it.
@@ -18,6 +21,8 @@ public final class SQLiteDatabase: Database {
     /// The writer and its readers.
     public var poolSize: Int { readers.count + 1 }
     private let nextReader = Atomic<Int>(0)
+    /// Copies the write-ahead log back into the database file off the writer's thread.
+    private let checkpointer: Checkpointer?
     private let logger: Logger
 
     /// Opens (and creates) the database at `path`, or a private in-memory database when `path` is nil.
@@ -45,15 +50,41 @@ public final class SQLiteDatabase: Database {
             for connection in [writer] + readers { try? await connection.close() }
             throw DatabaseError.unavailable("cannot configure SQLite database \(path ?? ":memory:"): \(error)")
         }
-        return SQLiteDatabase(path: path, writer: writer, readers: readers, logger: logger)
+        var checkpointer: Checkpointer?
+        if path != nil {
+            do {
+                let connection = try await SQLiteThreadConnection.open(path: path, name: "sqlite-checkpoint")
+                try await Self.configure(connection, busyTimeout: busyTimeoutMilliseconds, isWriter: false)
+                try await connection.perform {
+                    #if canImport(Glibc)
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+                    #endif
+                }
+                let background = Checkpointer(connection: connection, logger: logger)
+                try await writer.perform {
+                    try writer.onWALCommit(checkpointHere: Checkpointer.writerCheckpointPages) { pages in
+                        if pages >= Checkpointer.backgroundCheckpointPages { background.request() }
+                    }
+                }
+                checkpointer = background
+            } catch {
+                for connection in [writer] + readers { try? await connection.close() }
+                throw DatabaseError.unavailable("cannot configure SQLite database \(path ?? ":memory:"): \(error)")
+            }
+        }
+        return SQLiteDatabase(path: path, writer: writer, readers: readers, checkpointer: checkpointer, logger: logger)
     }
 
-    private init(path: String?, writer: SQLiteThreadConnection, readers: [SQLiteThreadConnection], logger: Logger) {
+    private init(path: String?, writer: SQLiteThreadConnection, readers: [SQLiteThreadConnection], checkpointer: Checkpointer?, logger: Logger) {
         self.path = path
         self.writer = writer
         self.readers = readers
+        self.checkpointer = checkpointer
         self.logger = logger
     }
+
+    /// How many checkpoints ran in the background (for tests).
+    var backgroundCheckpoints: Int { checkpointer?.completed.load(ordering: .relaxed) ?? 0 }
 
     /// The page cache of each connection, in KiB (`PRAGMA cache_size` takes a negative size).
     static let cacheKiB = 16 * 1024
@@ -124,6 +155,7 @@ public final class SQLiteDatabase: Database {
 
     public func close() async {
         await writerLock.withLock {
+            if let checkpointer { await checkpointer.close() }
             for connection in readers + [writer] {
                 do { try await connection.close() } catch { logger.warning("closing SQLite connection failed: \(error)") }
             }
@@ -139,5 +171,46 @@ struct SQLiteTransactionExecutor: DatabaseExecutor {
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [DatabaseRow] {
         try connection.run(sql, binds)
+    }
+}
+
+/// Checkpoints the write-ahead log on a connection of its own, at background priority (nice 10),
+/// when the writer's commits have put `backgroundCheckpointPages` pages in it. SQLite's automatic
+/// checkpoint ran inside the committing transaction, on the writer's thread, and with the file
+/// on a disk its two `fsync`s were a fifth of storing a sync's packages; a PASSIVE checkpoint from
+/// another connection waits for no reader or writer. Should it fall behind (a reader holding an
+/// old snapshot keeps it from finishing), the writer checkpoints itself at `writerCheckpointPages`.
+final class Checkpointer: Sendable {
+    static let backgroundCheckpointPages: Int32 = 1000
+    static let writerCheckpointPages: Int32 = 20_000
+    private let connection: SQLiteThreadConnection
+    private let logger: Logger
+    private let pending = Atomic<Bool>(false)
+    private let closed = Atomic<Bool>(false)
+    let completed = Atomic<Int>(0)
+
+    init(connection: SQLiteThreadConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Starts a checkpoint unless one is on its way.
+    func request() {
+        guard !closed.load(ordering: .relaxed), pending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        let connection = self.connection
+        Task {
+            defer { pending.store(false, ordering: .releasing) }
+            do {
+                _ = try await connection.perform { try connection.run("PRAGMA wal_checkpoint(PASSIVE)", []) }
+                completed.add(1, ordering: .relaxed)
+            } catch {
+                if !closed.load(ordering: .relaxed) { logger.warning("background checkpoint failed: \(error)") }
+            }
+        }
+    }
+
+    func close() async {
+        closed.store(true, ordering: .relaxed)
+        do { try await connection.close() } catch { logger.warning("closing the SQLite checkpoint connection failed: \(error)") }
     }
 }

@@ -14,6 +14,7 @@ final class SQLiteThreadConnection: @unchecked Sendable {
     private var statements: [String: OpaquePointer] = [:]
     private static let cacheLimit = 128
     private let description: String
+    private var walHook: WALHook?
 
     // Macros Swift does not import: "copy the bytes now", and the extended constraint codes.
     private static let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -53,6 +54,35 @@ final class SQLiteThreadConnection: @unchecked Sendable {
             throw DatabaseError.unavailable("cannot open SQLite database \(path): \(message)")
         }
         handle = opened
+    }
+
+    /// Calls `onCommit` with the number of pages in the write-ahead log after each commit, on
+    /// the committing thread (`sqlite3_wal_hook`; it replaces SQLite's automatic checkpoint). When
+    /// the log holds `checkpointHere` pages or more, it is also checkpointed right there (PASSIVE),
+    /// as SQLite's own checkpoint would at 1,000. Call on the connection's thread.
+    func onWALCommit(checkpointHere: Int32, _ onCommit: @escaping @Sendable (Int32) -> Void) throws {
+        guard let handle else { throw DatabaseError.unavailable("the SQLite connection to \(description) is closed") }
+        walHook = WALHook(checkpointHere: checkpointHere, onCommit: onCommit)
+        let context = Unmanaged.passUnretained(walHook!).toOpaque()
+        _ = sqlite_nio_sqlite3_wal_hook(handle, { context, database, name, pages in
+            guard let context else { return SQLITE_OK }
+            let hook = Unmanaged<WALHook>.fromOpaque(context).takeUnretainedValue()
+            if pages >= hook.checkpointHere {
+                _ = sqlite_nio_sqlite3_wal_checkpoint_v2(database, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            }
+            hook.onCommit(pages)
+            return SQLITE_OK
+        }, context)
+    }
+
+    /// What `onWALCommit` installed; kept alive by the connection, which SQLite's hook points to.
+    private final class WALHook: Sendable {
+        let checkpointHere: Int32
+        let onCommit: @Sendable (Int32) -> Void
+        init(checkpointHere: Int32, onCommit: @escaping @Sendable (Int32) -> Void) {
+            self.checkpointHere = checkpointHere
+            self.onCommit = onCommit
+        }
     }
 
     /// Runs `body` on the connection's thread.
