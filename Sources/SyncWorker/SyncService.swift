@@ -20,8 +20,21 @@ public protocol SyncPublisher: Sendable {
     /// of one name always end the same way.
     func prepare(kind: AssetKind, files: [PackageFile], source: VersionSource, syncSourceId: Int64, owner: User) -> PreparedSyncPackage
 
+    /// Stores a batch of prepared packages in the transaction given, in order; throws when one is
+    /// refused (the worker then rolls the batch back and stores each of its packages alone). The
+    /// default stores them one by one (`PreparedSyncPackage.store`).
+    func store(_ batch: [PreparedSyncPackage], in stores: RegistryDatabase.Stores) async throws -> [SyncPublishOutcome]
+
     /// After a run is recorded: the work its new versions leave for later (their READMEs).
     func finish(createdVersionIds: [Int64]) async throws
+}
+
+extension SyncPublisher {
+    public func store(_ batch: [PreparedSyncPackage], in stores: RegistryDatabase.Stores) async throws -> [SyncPublishOutcome] {
+        var outcomes: [SyncPublishOutcome] = []
+        for package in batch { outcomes.append(try await package.store(stores)) }
+        return outcomes
+    }
 }
 
 /// A package ready to be stored, two ways.
@@ -31,10 +44,15 @@ public struct PreparedSyncPackage: Sendable {
     public let store: @Sendable (RegistryDatabase.Stores) async throws -> SyncPublishOutcome
     /// Stores it in a transaction of its own; a refusal is an outcome.
     public let storeAlone: @Sendable () async -> SyncPublishOutcome
+    /// What the publisher prepared, for its `store(_:in:)` of a whole batch (nil when there is
+    /// nothing to store: the outcome is known).
+    public let contents: (any Sendable)?
 
-    public init(store: @escaping @Sendable (RegistryDatabase.Stores) async throws -> SyncPublishOutcome, storeAlone: @escaping @Sendable () async -> SyncPublishOutcome) {
+    public init(store: @escaping @Sendable (RegistryDatabase.Stores) async throws -> SyncPublishOutcome, storeAlone: @escaping @Sendable () async -> SyncPublishOutcome,
+                contents: (any Sendable)? = nil) {
         self.store = store
         self.storeAlone = storeAlone
+        self.contents = contents
     }
 }
 
@@ -296,9 +314,7 @@ public struct SyncService: Sendable {
         guard !batch.isEmpty else { return [] }
         do {
             return try await registry.transaction { stores in
-                var outcomes: [SyncPublishOutcome] = []
-                for package in batch { outcomes.append(try await package.store(stores)) }
-                return outcomes
+                try await publisher.store(batch, in: stores)
             }
         } catch {
             var outcomes: [SyncPublishOutcome] = []

@@ -32,8 +32,40 @@ struct ServerSyncPublisher: SyncPublisher {
                     let existingId = try? await registry.assets.find(kind: ready.asset.kind, name: ready.asset.name)?.id
                     return Self.refusal(error, existingId: existingId)
                 }
-            }
+            },
+            contents: Ready(ready: ready, source: source, identity: identity, syncSourceId: syncSourceId)
         )
+    }
+
+    /// What `prepare` hands to `store(_:in:)`.
+    private struct Ready: Sendable {
+        let ready: PublishService.Prepared
+        let source: VersionSource
+        let identity: Identity
+        let syncSourceId: Int64
+        var key: NewAsset.Key { NewAsset.Key(kind: ready.asset.kind, name: ready.asset.name) }
+    }
+
+    /// Packages whose name is new to the registry and appears once in the batch are stored
+    /// together (`PublishService.publishNew`: a first sync is mostly these); the others one by one,
+    /// in the batch's order.
+    func store(_ batch: [PreparedSyncPackage], in stores: RegistryDatabase.Stores) async throws -> [SyncPublishOutcome] {
+        let ready = batch.map { $0.contents as? Ready }
+        var counts: [NewAsset.Key: Int] = [:]
+        for item in ready.compactMap({ $0 }) { counts[item.key, default: 0] += 1 }
+        let taken = try await stores.assets.existing(Array(counts.keys))
+        var outcomes = [SyncPublishOutcome?](repeating: nil, count: batch.count)
+        let fresh = ready.enumerated().compactMap { index, item in
+            item.flatMap { counts[$0.key] == 1 && !taken.contains($0.key) ? (index: index, item: $0) : nil }
+        }
+        if let first = fresh.first?.item {
+            let created = try await publisher.publishNew(fresh.map { ($0.item.ready, $0.item.source) }, publisher: first.identity, syncSourceId: first.syncSourceId, in: stores)
+            for (entry, outcome) in zip(fresh, created) { outcomes[entry.index] = Self.outcome(outcome) }
+        }
+        for index in batch.indices where outcomes[index] == nil {
+            outcomes[index] = try await batch[index].store(stores)
+        }
+        return outcomes.map { $0 ?? .rejected(assetId: nil, reason: "not stored", severity: "error") }
     }
 
     func finish(createdVersionIds: [Int64]) async throws {

@@ -38,6 +38,20 @@ extension DatabaseExecutor {
     /// Inserts `rows` (each the values of `columns`) with up to `perStatement` rows a statement;
     /// `suffix` follows the values (`ON CONFLICT … DO NOTHING`). Every statement is a round trip
     /// to the database's thread or server, and a package's files were two each.
+    /// `insert` that returns what `returning` names of every row inserted (in no promised order).
+    public func insertReturning(into table: String, columns: [String], rows: [[SQLValue]], returning: String, perStatement: Int = 100) async throws -> [DatabaseRow] {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var result: [DatabaseRow] = []
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            start += chunk.count
+            let values = Array(repeating: row, count: chunk.count).joined(separator: ", ")
+            result += try await query("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values) RETURNING \(returning)", chunk.flatMap { $0 })
+        }
+        return result
+    }
+
     public func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String = "", perStatement: Int = 100) async throws {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         var start = 0

@@ -134,6 +134,36 @@ public struct VersionFile: Sendable, Equatable {
 }
 
 /// What a new version needs.
+/// An asset to insert (``AssetStore/insert(_:at:)``).
+public struct NewAsset: Sendable {
+    /// What makes an asset unique.
+    public struct Key: Hashable, Sendable {
+        public let kind: AssetKind
+        public let name: String
+        public init(kind: AssetKind, name: String) {
+            self.kind = kind
+            self.name = name
+        }
+    }
+
+    public var kind: AssetKind
+    public var name: String
+    public var description: String
+    public var ownerId: Int64
+    public var origin: AssetOrigin
+    public var syncSourceId: Int64?
+    public var key: Key { Key(kind: kind, name: name) }
+
+    public init(kind: AssetKind, name: String, description: String, ownerId: Int64, origin: AssetOrigin, syncSourceId: Int64?) {
+        self.kind = kind
+        self.name = name
+        self.description = description
+        self.ownerId = ownerId
+        self.origin = origin
+        self.syncSourceId = syncSourceId
+    }
+}
+
 public struct NewVersion: Sendable {
     public var version: SemanticVersion
     public var package: AssetPackage

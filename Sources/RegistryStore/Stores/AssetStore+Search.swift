@@ -56,12 +56,7 @@ extension AssetStore {
     /// Rewrites the search document of an asset from its current name, description, tags and README.
     /// `replacing: false` for an asset that has no search row yet (one just created).
     public func updateSearchDocument(assetId: Int64, name: String, description: String, tags: [String], readme: String, replacing: Bool = true) async throws {
-        // Names are indexed whole and split at hyphens, so "pdf-tools" is found by "pdf" and "tools".
-        let nameText = name + " " + name.replacingOccurrences(of: "-", with: " ")
-        let tagText = tags.joined(separator: " ")
-        // Cut at 200,000 characters; text of at most that many bytes is not walked (`prefix`
-        // counts characters one by one: 2 % of storing a package).
-        let readmeText = readme.utf8.count <= 200_000 ? readme : String(readme.prefix(200_000))
+        let (nameText, tagText, readmeText) = Self.searchTexts(name: name, tags: tags, readme: readme)
         switch db.dialect {
         case .sqlite:
             if replacing { try await db.execute("DELETE FROM asset_search WHERE rowid = ?", .int(assetId)) }
@@ -80,6 +75,30 @@ extension AssetStore {
                 .text(nameText), .text(description), .text(tagText), .text(readmeText), .int(assetId)
             )
         }
+    }
+
+    /// Search documents of assets that have none yet (just inserted): on SQLite one statement per
+    /// 100, on PostgreSQL one update each.
+    public func insertSearchDocuments(_ documents: [(assetId: Int64, name: String, description: String, tags: [String], readme: String)]) async throws {
+        switch db.dialect {
+        case .sqlite:
+            try await db.insert(into: "asset_search", columns: ["rowid", "name", "description", "tags", "readme"], rows: documents.map { document in
+                let (nameText, tagText, readmeText) = Self.searchTexts(name: document.name, tags: document.tags, readme: document.readme)
+                return [.int(document.assetId), .text(nameText), .text(document.description), .text(tagText), .text(readmeText)]
+            })
+        case .postgres:
+            for document in documents {
+                try await updateSearchDocument(assetId: document.assetId, name: document.name, description: document.description, tags: document.tags, readme: document.readme, replacing: false)
+            }
+        }
+    }
+
+    /// The indexed texts. Names are indexed whole and split at hyphens, so "pdf-tools" is found by
+    /// "pdf" and "tools"; a README is cut at 200,000 characters (text of at most that many bytes
+    /// is not walked: `prefix` counts characters one by one, 2 % of storing a package).
+    private static func searchTexts(name: String, tags: [String], readme: String) -> (name: String, tags: String, readme: String) {
+        (name + " " + name.replacingOccurrences(of: "-", with: " "), tags.joined(separator: " "),
+         readme.utf8.count <= 200_000 ? readme : String(readme.prefix(200_000)))
     }
 
     /// A page of assets matching `query`: exact name first, then by the chosen order, ties by id.

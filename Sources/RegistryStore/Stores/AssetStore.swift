@@ -25,15 +25,63 @@ public struct AssetStore: Sendable {
 
     /// `create` without reading the new row back: its id.
     public func insert(kind: AssetKind, name: String, description: String, ownerId: Int64, origin: AssetOrigin = .upload, syncSourceId: Int64? = nil, at now: Date = Date()) async throws -> Int64 {
-        let row = try await db.first(
-            """
-            INSERT INTO assets (kind, name, description, owner_id, status, install_count, origin, sync_source_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, 'active', 0, ?, ?, ?, ?) RETURNING id
-            """,
-            .text(kind.rawValue), .text(name), .text(description), .int(ownerId), .text(origin.rawValue), .optional(syncSourceId), .date(now), .date(now)
-        )
-        guard let id = try row?.int("id") else { throw DatabaseError.backend("INSERT INTO assets returned no row") }
+        let ids = try await insert([NewAsset(kind: kind, name: name, description: description, ownerId: ownerId, origin: origin, syncSourceId: syncSourceId)], at: now)
+        guard let id = ids[NewAsset.Key(kind: kind, name: name)] else { throw DatabaseError.backend("INSERT INTO assets returned no row") }
         return id
+    }
+
+    /// Several new assets, 100 per statement (a first sync stores a batch at once); their ids.
+    public func insert(_ assets: [NewAsset], at now: Date = Date()) async throws -> [NewAsset.Key: Int64] {
+        let rows = try await db.insertReturning(
+            into: "assets", columns: ["kind", "name", "description", "owner_id", "status", "install_count", "origin", "sync_source_id", "created_at", "updated_at"],
+            rows: assets.map { asset in
+                [.text(asset.kind.rawValue), .text(asset.name), .text(asset.description), .int(asset.ownerId), .text("active"), .int(0), .text(asset.origin.rawValue), .optional(asset.syncSourceId), .date(now), .date(now)]
+            },
+            returning: "id, kind, name")
+        var ids: [NewAsset.Key: Int64] = [:]
+        for row in rows {
+            guard let kind = AssetKind(rawValue: try row.string("kind")) else { throw DatabaseError.backend("an asset was inserted with an unknown kind") }
+            ids[NewAsset.Key(kind: kind, name: try row.string("name"))] = try row.int("id")
+        }
+        guard ids.count == assets.count else { throw DatabaseError.backend("INSERT INTO assets returned \(ids.count) rows for \(assets.count)") }
+        return ids
+    }
+
+    /// Which of `keys` are taken by an asset already (any status).
+    public func existing(_ keys: [NewAsset.Key]) async throws -> Set<NewAsset.Key> {
+        var found = Set<NewAsset.Key>()
+        let wanted = Set(keys)
+        let names = Array(Set(keys.map(\.name)))
+        for start in stride(from: 0, to: names.count, by: 100) {
+            let chunk = names[start..<min(start + 100, names.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for row in try await db.query("SELECT kind, name FROM assets WHERE name IN (\(marks))", chunk.map(SQLValue.text)) {
+                guard let kind = AssetKind(rawValue: try row.string("kind")) else { continue }
+                let key = NewAsset.Key(kind: kind, name: try row.string("name"))
+                if wanted.contains(key) { found.insert(key) }
+            }
+        }
+        return found
+    }
+
+    /// Makes each asset's only version its latest (assets just inserted with their first version).
+    public func setOnlyVersionLatest(assetIds: [Int64], at now: Date = Date()) async throws {
+        for start in stride(from: 0, to: assetIds.count, by: 100) {
+            let chunk = assetIds[start..<min(start + 100, assetIds.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try await db.execute("UPDATE assets SET latest_version_id = (SELECT max(v.id) FROM asset_versions v WHERE v.asset_id = assets.id), updated_at = ? WHERE id IN (\(marks))",
+                                 [.date(now)] + chunk.map(SQLValue.int))
+        }
+    }
+
+    /// Tags of assets that have none yet (just inserted), in one statement per 100.
+    public func insertTags(_ tags: [(assetId: Int64, tags: [String])]) async throws {
+        var rows: [[SQLValue]] = []
+        for (assetId, list) in tags {
+            var seen = Set<String>()
+            rows += list.filter { seen.insert($0).inserted }.map { [.int(assetId), .text($0)] }
+        }
+        try await db.insert(into: "asset_tags", columns: ["asset_id", "tag"], rows: rows)
     }
 
     /// Inside a transaction: holds the asset's row until commit, so that concurrent publishes and
@@ -115,42 +163,63 @@ public struct AssetStore: Sendable {
 
     /// Stores a version with its files; blobs already stored are shared, not copied.
     public func insertVersion(assetId: Int64, _ new: NewVersion, at now: Date = Date()) async throws -> AssetVersion {
-        let gitURL: String?, gitRef: String?, commit: String?, path: String?
-        switch new.source {
-        case .upload: (gitURL, gitRef, commit, path) = (nil, nil, nil, nil)
-        case .git(let url, let ref, let hash, let subPath): (gitURL, gitRef, commit, path) = (url, ref, hash, subPath)
+        guard let version = try await insertVersions([(assetId, new)], at: now)[assetId] else {
+            throw DatabaseError.backend("INSERT INTO asset_versions returned no row")
         }
-        let warningsJSON = String(decoding: try JSONEncoder().encode(new.warnings), as: UTF8.self)
-        let row = try await db.first(
-            """
-            INSERT INTO asset_versions (asset_id, version, version_major, version_minor, version_patch, version_pre, digest, manifest,
-                metadata_json, readme_markdown, readme_html, warnings_json, source_kind, git_url, git_ref, commit_hash, source_path,
-                publisher_id, file_count, total_size, yanked, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(AssetVersion.columns)
-            """,
-            [.int(assetId), .text(new.version.description), .int(Int64(new.version.major)), .int(Int64(new.version.minor)), .int(Int64(new.version.patch)),
-             .text(new.version.prerelease), .text(new.package.digest), .text(new.manifest), .text(new.metadataJSON), .text(new.readmeMarkdown),
-             .text(new.readmeHTML), .text(warningsJSON), .text(gitURL == nil ? "upload" : "git"), .optional(gitURL), .optional(gitRef), .optional(commit),
-             .optional(path), .optional(new.publisherId), .int(Int64(new.package.files.count)), .int(Int64(new.package.totalSize)), .bool(false), .date(now)]
-        )
-        guard let row else { throw DatabaseError.backend("INSERT INTO asset_versions returned no row") }
-        let version = try AssetVersion(row: row)
-        // A blob shared by two files of the package is inserted once per statement: PostgreSQL
-        // refuses the same key twice in one INSERT … ON CONFLICT.
-        let files = new.package.files.map { (file: $0, sha256: $0.sha256) }
-        var blobRows: [[SQLValue]] = [], seenBlobs = Set<String>()
-        for (file, hash) in files where seenBlobs.insert(hash).inserted {
-            blobRows.append([.text(hash), .int(Int64(file.contents.count)), .blob(file.contents), .date(now)])
+        return version
+    }
+
+    /// Stores versions of different assets, each table's rows in one statement per 100 (a first
+    /// sync stores a batch at once); the versions by asset id.
+    public func insertVersions(_ items: [(assetId: Int64, new: NewVersion)], at now: Date = Date()) async throws -> [Int64: AssetVersion] {
+        var versionRows: [[SQLValue]] = []
+        for (assetId, new) in items {
+            let gitURL: String?, gitRef: String?, commit: String?, path: String?
+            switch new.source {
+            case .upload: (gitURL, gitRef, commit, path) = (nil, nil, nil, nil)
+            case .git(let url, let ref, let hash, let subPath): (gitURL, gitRef, commit, path) = (url, ref, hash, subPath)
+            }
+            let warningsJSON = String(decoding: try JSONEncoder().encode(new.warnings), as: UTF8.self)
+            versionRows.append([
+                .int(assetId), .text(new.version.description), .int(Int64(new.version.major)), .int(Int64(new.version.minor)), .int(Int64(new.version.patch)),
+                .text(new.version.prerelease), .text(new.package.digest), .text(new.manifest), .text(new.metadataJSON), .text(new.readmeMarkdown),
+                .text(new.readmeHTML), .text(warningsJSON), .text(gitURL == nil ? "upload" : "git"), .optional(gitURL), .optional(gitRef), .optional(commit),
+                .optional(path), .optional(new.publisherId), .int(Int64(new.package.files.count)), .int(Int64(new.package.totalSize)), .bool(false), .date(now),
+            ])
+        }
+        let rows = try await db.insertReturning(
+            into: "asset_versions",
+            columns: ["asset_id", "version", "version_major", "version_minor", "version_patch", "version_pre", "digest", "manifest", "metadata_json", "readme_markdown",
+                      "readme_html", "warnings_json", "source_kind", "git_url", "git_ref", "commit_hash", "source_path", "publisher_id", "file_count", "total_size", "yanked", "created_at"],
+            rows: versionRows, returning: AssetVersion.columns, perStatement: 40)
+        var versions: [Int64: AssetVersion] = [:]
+        for row in rows {
+            let version = try AssetVersion(row: row)
+            versions[version.assetId] = version
+        }
+        guard versions.count == items.count else { throw DatabaseError.backend("INSERT INTO asset_versions returned \(versions.count) rows for \(items.count)") }
+
+        // A blob shared by two files is inserted once per statement: PostgreSQL refuses the same
+        // key twice in one INSERT … ON CONFLICT.
+        var blobRows: [[SQLValue]] = [], seenBlobs = Set<String>(), fileRows: [[SQLValue]] = [], referenceRows: [[SQLValue]] = []
+        for (assetId, new) in items {
+            guard let versionId = versions[assetId]?.id else { continue }
+            for file in new.package.files {
+                let hash = file.sha256
+                if seenBlobs.insert(hash).inserted {
+                    blobRows.append([.text(hash), .int(Int64(file.contents.count)), .blob(file.contents), .date(now)])
+                }
+                fileRows.append([.int(versionId), .text(file.path), .int(Int64(file.contents.count)), .int(Int64(file.mode)), .text(hash)])
+            }
+            var seenReferences = Set<String>()
+            for reference in new.references where seenReferences.insert("\(reference.kind.rawValue)/\(reference.name)").inserted {
+                referenceRows.append([.int(versionId), .text(reference.kind.rawValue), .text(reference.name)])
+            }
         }
         try await db.insert(into: "blobs", columns: ["sha256", "size", "content", "created_at"], rows: blobRows, suffix: "ON CONFLICT (sha256) DO NOTHING", perStatement: 50)
-        try await db.insert(into: "version_files", columns: ["version_id", "path", "size", "mode", "sha256"], rows: files.map { file, hash in
-            [.int(version.id), .text(file.path), .int(Int64(file.contents.count)), .int(Int64(file.mode)), .text(hash)]
-        })
-        var seenReferences = Set<String>()
-        try await db.insert(into: "asset_references", columns: ["version_id", "ref_kind", "ref_name"], rows: new.references.compactMap { reference in
-            seenReferences.insert("\(reference.kind.rawValue)/\(reference.name)").inserted ? [.int(version.id), .text(reference.kind.rawValue), .text(reference.name)] : nil
-        }, suffix: "ON CONFLICT DO NOTHING")
-        return version
+        try await db.insert(into: "version_files", columns: ["version_id", "path", "size", "mode", "sha256"], rows: fileRows)
+        try await db.insert(into: "asset_references", columns: ["version_id", "ref_kind", "ref_name"], rows: referenceRows, suffix: "ON CONFLICT DO NOTHING")
+        return versions
     }
 
     public func files(versionId: Int64) async throws -> [VersionFile] {
