@@ -39,6 +39,15 @@ public struct Frontmatter: Sendable {
         // Between the two fences, without the newline before the closing one (none when empty).
         let yaml = close.start > firstEnd + 1 ? String(decoding: text[(firstEnd + 1)..<(close.start - 1)], as: UTF8.self) : ""
         body = close.end < text.endIndex ? String(decoding: text[(close.end + 1)...], as: UTF8.self) : ""
+        if let simple = SimpleYAML.fields(yaml) {
+            fields = simple
+        } else {
+            fields = try Self.yamsFields(yaml, file: file)
+        }
+    }
+
+    /// The frontmatter's mapping as Yams reads it (what ``SimpleYAML`` does not read).
+    static func yamsFields(_ yaml: String, file: String) throws(ManifestError) -> [String: JSONValue] {
         let parsed: Any?
         do {
             // The encoding is named: Yams's default reads the whole process environment on
@@ -50,8 +59,8 @@ public struct Frontmatter: Sendable {
             throw ManifestError(file: file, "the frontmatter is not valid YAML: \(error)")
         }
         switch JSONValue(any: parsed) {
-        case .object(let object): fields = object
-        case .null: fields = [:]
+        case .object(let object): return object
+        case .null: return [:]
         default: throw ManifestError(file: file, "the frontmatter must be a mapping of `key: value` lines")
         }
     }
