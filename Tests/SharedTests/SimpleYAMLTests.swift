@@ -27,20 +27,28 @@ struct SimpleYAMLTests {
 
     @Test("on thousands of generated documents, whatever it reads is what Yams reads")
     func agreesWithYams() {
-        var generator = SeededGenerator(seed: 20261204)
+        // Deterministic choices (a hash of the document's and the line's number), so a failure
+        // can be replayed.
+        func choose<T>(_ list: [T], _ document: Int, _ line: Int, _ salt: UInt64) -> T {
+            var mixed = UInt64(document) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(line) &* 0xC2B2_AE3D_27D4_EB4F ^ salt
+            mixed ^= mixed >> 29
+            mixed &*= 0xBF58_476D_1CE4_E5B9
+            mixed ^= mixed >> 32
+            return list[Int(mixed % UInt64(list.count))]
+        }
         var read = 0, total = 0
-        for _ in 0..<6000 {
+        for document in 0..<6000 {
             var lines: [String] = []
-            for _ in 0..<Int.random(in: 1...5, using: &generator) {
-                switch Int.random(in: 0..<20, using: &generator) {
+            for line in 0..<choose([1, 2, 3, 4, 5], document, 0, 1) {
+                switch choose(Array(0..<20), document, line, 2) {
                 case 0: lines.append("")
-                case 1: lines.append("  continued " + Self.values.randomElement(using: &generator)!)
+                case 1: lines.append("  continued " + choose(Self.values, document, line, 3))
                 case 2: lines.append("# a comment")
                 case 3...9:
                     // Mostly simple lines, so that whole documents are often simple too.
-                    lines.append(Self.keys.prefix(6).randomElement(using: &generator)! + ": " + Self.plain.randomElement(using: &generator)!)
+                    lines.append(choose(Array(Self.keys.prefix(6)), document, line, 4) + ": " + choose(Self.plain, document, line, 5))
                 default:
-                    lines.append(Self.keys.randomElement(using: &generator)! + Self.separators.randomElement(using: &generator)! + Self.values.randomElement(using: &generator)!)
+                    lines.append(choose(Self.keys, document, line, 6) + choose(Self.separators, document, line, 7) + choose(Self.values, document, line, 8))
                 }
             }
             let yaml = lines.joined(separator: "\n")
@@ -76,18 +84,5 @@ struct SimpleYAMLTests {
         #expect(SimpleYAML.fields("name: a\nversion: 1.2.0\ndescription: \"Quoted: with a colon\"") == ["name": .string("a"), "version": .string("1.2.0"), "description": .string("Quoted: with a colon")])
         #expect(SimpleYAML.fields("name: a\nversion: 1.2") == nil)
         #expect(SimpleYAML.fields("") == [:])
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
