@@ -308,7 +308,7 @@ public enum LibGit2 {
             if result == 0, let id = git_object_id(object) { oid = id.pointee }
         }
         if result != 0 {
-            throw GitError(code: result, message: branch == nil ? "the repository is empty (its default branch '\(name)' has no commit)" : "branch or tag '\(name)' does not exist in the repository")
+            throw GitError(code: result, message: branch == nil ? "the repository is empty (its default branch '\(name)' has no commit)" : "branch or tag '\(name)' \(Self.missingReference)")
         }
         var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
         git_oid_tostr(&buffer, buffer.count, &oid)
@@ -385,6 +385,14 @@ public enum LibGit2 {
             }
             return 0
         }
+    }
+
+    /// How the error of a branch or tag the repository does not have ends.
+    static let missingReference = "does not exist in the repository"
+
+    /// True for a sync error that says the branch or tag asked for is not in the repository.
+    public static func isMissingReference(_ error: String) -> Bool {
+        error.contains(missingReference)
     }
 
     /// Runs `body` on a new thread. After `timeout` the caller gets a timeout error; the call is

@@ -221,9 +221,23 @@ struct SyncTests {
             #expect(try await app.request(.get, "/health").status == .ok)
 
             // Bad sources are refused before anything is stored.
-            for body in [["url": "ftp://x/y.git"], ["url": "https://user:pass@host/x.git"], ["url": ""], ["url": "https://h/x.git", "interval_seconds": 5] as [String: Any], ["url": "https://h/x.git", "branch": "--upload-pack=evil"]] as [[String: Any]] {
+            for body in [["url": "ftp://x/y.git"], ["url": "https://user:pass@host/x.git"], ["url": ""], ["url": "https://h/x.git", "interval_seconds": 5] as [String: Any], ["url": "https://h/x.git", "branch": "--upload-pack=evil"],
+                         ["url": "https://h/x.git", "branch": "ma\u{17}in"], ["url": "https://h/x.git", "branch": "a..b"], ["url": "https://h/x.git", "branch": "feat:x"],
+                         ["url": "https://h/x.git", "branch": "x.lock"], ["url": "https://h/x.git", "branch": "a//b"], ["url": "https://h/x.git", "branch": ".hidden"],
+                         ["url": "https://h/x.git", "branch": "a@{1}"], ["url": "https://h/x.git", "branch": "a\u{7F}"], ["url": "https://h/x.git", "branch": "a b"]] as [[String: Any]] {
                 #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: body).status == .unprocessableContent, "\(body)")
             }
+            // Names git allows are kept, Unicode included.
+            for branch in ["main", "release/1.2", "feature/ünïcode-😀", "v1.0.0", "a-b_c"] {
+                let accepted = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "ok-\(branch)", "url": "https://h/\(branch.count).git", "branch": branch])
+                #expect(accepted.status == .created, "\(branch): \(accepted.text)")
+                #expect(accepted.json["branch"] as? String == branch)
+            }
+            // AgentHub's /sync/git on a source whose branch is not in the repository: a 422 naming it, not a 502.
+            #expect(try await app.request(.put, "/api/v1/admin/sync-sources/\(goodId)", auth: .apiKey(TestApp.adminAPIKey), json: ["branch": "no-such-branch"]).status == .ok)
+            let missing = try await app.request(.post, "/api/v1/sync/git", auth: .apiKey(TestApp.adminAPIKey), json: ["git_url": url])
+            #expect(missing.status == .unprocessableContent, "\(missing.text)")
+            #expect(missing.text.contains("no-such-branch"))
             let user = try await app.register("plain")
             #expect(try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(user.apiKey), json: ["url": url]).status == .forbidden)
             #expect(try await app.request(.post, "/api/v1/admin/sync-sources/\(goodId)/sync", auth: .apiKey(user.apiKey)).status == .forbidden)

@@ -146,7 +146,10 @@ struct SyncSourcesController {
         let started = try await services.syncService.begin(sourceId: source.id, trigger: "api")
         let run = try await services.syncService.perform(started)
         if run.status == "failed" {
-            throw APIError(.badGateway, "sync of \(LibGit2.redact(source.url)) failed: \(run.error ?? "unknown error")")
+            // The source's branch is not in the repository: the registry's configuration, not the
+            // git server, is at fault (422); anything else the git server or the network did (502).
+            let error = run.error ?? "unknown error"
+            throw APIError(LibGit2.isMissingReference(error) ? .unprocessableContent : .badGateway, "sync of \(LibGit2.redact(source.url)) failed: \(error)")
         }
         var items: [JSONValue] = []
         var seen = Set<Int64>()
@@ -160,6 +163,19 @@ struct SyncSourcesController {
     }
 
     // MARK: - Helpers
+
+    /// A branch or tag name as `git check-ref-format` allows one: no control characters, spaces
+    /// or `~ ^ : ? * [ \\`, no `..` or `@{`, no empty, dot-first or `.lock` component, not `@`, and
+    /// not starting with `-` (an option to git) — at most 255 characters.
+    static func isValidBranchName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 255, name != "@", !name.hasPrefix("-"), !name.hasSuffix("."),
+              !name.contains(".."), !name.contains("@{") else { return false }
+        let forbidden = Set("~^:?*[\\".unicodeScalars)
+        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || forbidden.contains($0) || $0.properties.isWhitespace }) else { return false }
+        return name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { component in
+            !component.isEmpty && !component.hasPrefix(".") && !component.hasSuffix(".lock")
+        }
+    }
 
     /// Runs `body`, answering 409 when another source already has `name`.
     private static func namedUniquely<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
@@ -217,8 +233,8 @@ struct SyncSourcesController {
         let name = (body.name ?? existing?.name ?? SourceURL.defaultName(url)).trimmingCharacters(in: .whitespaces)
         guard (1...100).contains(name.count), !name.contains(where: { $0.isNewline }) else { throw APIError.unprocessable("name must be 1 to 100 characters on one line") }
         let branch = (body.branch ?? existing?.branch).flatMap { $0.isEmpty ? nil : $0 }
-        if let branch, branch.count > 255 || branch.contains("..") || branch.hasPrefix("-") || branch.contains(where: { $0.isWhitespace }) {
-            throw APIError.unprocessable("branch '\(branch.prefix(80))' is not a valid branch name")
+        if let branch, !Self.isValidBranchName(branch) {
+            throw APIError.unprocessable("branch '\(String(branch.unicodeScalars.prefix(80).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }))' is not a valid branch name")
         }
         let subPath = (body.subPath ?? existing?.subPath).flatMap { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")).isEmpty ? nil : $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
         if let subPath, let problem = PackagePath.problem(subPath) { throw APIError.unprocessable("sub_path: \(problem)") }
