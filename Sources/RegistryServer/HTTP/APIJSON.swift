@@ -43,8 +43,14 @@ enum APIJSON {
     }
 
     /// `value` encoded with sorted keys — the same value is the same bytes, so the same ETag.
+    /// The asset lists write their own JSON (`StableJSON`): the same bytes, without `JSONEncoder`.
     static func conditionalAnswer(_ value: some Encodable) throws -> CachedAnswer {
-        let data = try stableEncoder.encode(value)
+        let data: [UInt8]
+        if let writable = value as? any StableJSONWritable {
+            data = StableJSON.encode(writable)
+        } else {
+            data = Array(try stableEncoder.encode(value))
+        }
         return CachedAnswer(
             etag: "\"\(SHA256Hex.hex(data))\"", headers: [.cacheControl: "no-cache"],
             contentHeaders: [.contentType: "application/json; charset=utf-8"], body: ByteBuffer(bytes: data)
