@@ -1,5 +1,5 @@
 import Foundation
-import RegistryStore
+@testable import RegistryStore
 import Shared
 import Testing
 import TestSupport
@@ -100,6 +100,33 @@ struct StoreTests {
             #expect(read.prefix(250).map(\.createdAt) == written.map(\.createdAt))
             #expect(read.last?.message.count == 4000, "messages are cut at 4,000 characters")
             #expect(Set(read.map(\.runId)) == [run.id])
+        }
+    }
+
+    @Test("assets: which names are taken, per kind, over more than one chunk, by a seek on (kind, name)", arguments: TestDatabases.backends)
+    func existingNames(backend: TestBackend) async throws {
+        try await TestDatabases.withMigratedDatabase(backend) { registry in
+            let owner = try await registry.users.create(NewUser(username: "owner", email: "owner@example.com", passwordHash: nil))
+            // 250 skills and 3 agents taken; one agent shares a skill's name.
+            let taken = (0..<250).map { NewAsset(kind: .skill, name: "taken-\($0)", description: "", ownerId: owner.id, origin: .sync, syncSourceId: nil) }
+                + ["taken-7", "helper", "reviewer"].map { NewAsset(kind: .agent, name: $0, description: "", ownerId: owner.id, origin: .upload, syncSourceId: nil) }
+            _ = try await registry.transaction { try await $0.assets.insert(taken) }
+            let asked = (0..<300).map { NewAsset.Key(kind: .skill, name: $0 % 2 == 0 ? "taken-\($0)" : "free-\($0)") }
+                + [NewAsset.Key(kind: .agent, name: "taken-7"), NewAsset.Key(kind: .agent, name: "taken-8"), NewAsset.Key(kind: .tool, name: "helper"),
+                   NewAsset.Key(kind: .agent, name: "reviewer"), NewAsset.Key(kind: .skill, name: "taken-0")]
+            let expected = Set((0..<250).filter { $0 % 2 == 0 }.map { NewAsset.Key(kind: .skill, name: "taken-\($0)") })
+                .union([NewAsset.Key(kind: .agent, name: "taken-7"), NewAsset.Key(kind: .agent, name: "reviewer")])
+            #expect(try await registry.assets.existing(asked) == expected)
+            #expect(try await registry.assets.existing([]).isEmpty)
+
+            // The statement seeks the unique index: by name alone it read every asset.
+            let names = ["taken-1", "taken-2"]
+            if backend == .sqlite {
+                let plan = try await registry.database.query("EXPLAIN QUERY PLAN " + AssetStore.existingSQL(names: names.count), [.text("skill")] + names.map(SQLValue.text))
+                let details = try plan.map { try $0.string("detail") }
+                #expect(details.contains { $0.contains("SEARCH assets USING COVERING INDEX") && $0.contains("kind=? AND name=?") }, "plan: \(details)")
+                #expect(!details.contains { $0.hasPrefix("SCAN") }, "plan: \(details)")
+            }
         }
     }
 

@@ -47,21 +47,25 @@ public struct AssetStore: Sendable {
         return ids
     }
 
-    /// Which of `keys` are taken by an asset already (any status).
+    /// Which of `keys` are taken by an asset already (any status). Asked one kind at a time, so
+    /// both databases seek the `(kind, name)` unique index; by name alone they read every asset
+    /// (at 100,000 assets that was most of a first sync's storing).
     public func existing(_ keys: [NewAsset.Key]) async throws -> Set<NewAsset.Key> {
         var found = Set<NewAsset.Key>()
-        let wanted = Set(keys)
-        let names = Array(Set(keys.map(\.name)))
-        for start in stride(from: 0, to: names.count, by: 100) {
-            let chunk = names[start..<min(start + 100, names.count)]
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            for row in try await db.query("SELECT kind, name FROM assets WHERE name IN (\(marks))", chunk.map(SQLValue.text)) {
-                guard let kind = AssetKind(rawValue: try row.string("kind")) else { continue }
-                let key = NewAsset.Key(kind: kind, name: try row.string("name"))
-                if wanted.contains(key) { found.insert(key) }
+        for (kind, names) in Dictionary(grouping: Set(keys), by: \.kind).mapValues({ $0.map(\.name) }) {
+            for start in stride(from: 0, to: names.count, by: 100) {
+                let chunk = names[start..<min(start + 100, names.count)]
+                for row in try await db.query(Self.existingSQL(names: chunk.count), [.text(kind.rawValue)] + chunk.map(SQLValue.text)) {
+                    found.insert(NewAsset.Key(kind: kind, name: try row.string("name")))
+                }
             }
         }
         return found
+    }
+
+    /// The statement of `existing` for one kind and `names` names.
+    static func existingSQL(names: Int) -> String {
+        "SELECT name FROM assets WHERE kind = ? AND name IN (\(Array(repeating: "?", count: names).joined(separator: ", ")))"
     }
 
     /// Makes each asset's only version its latest (assets just inserted with their first version).
