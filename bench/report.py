@@ -57,9 +57,20 @@ for suffix, label in [("", "cache on"), ("-uncached", "cache off")]:
 for suffix, label in [("", "cache on"), ("-uncached", "cache off")]:
     for name, ceiling in [("detail-by-name", "bare-hummingbird-detail-bytes"), ("download", "bare-hummingbird-download-bytes")]:
         ours, bare = get(f"{name}{suffix}@10000", 32), get(ceiling, 32)
+        rounds = [r for r in rows if r["kind"] == "paired" and r["name"] == f"{name}@10000"] if not suffix else []
+        if rounds:
+            # Ours and the bare route in alternation (run.sh, paired_round): the verdict is the
+            # median of the rounds' ratios; the rows measured minutes apart are shown as context.
+            ratios = sorted(r["rps"] / max(r["bare_rps"], 1) for r in rounds)
+            median = ratios[len(ratios) // 2]
+            each = ", ".join(f"{r['rps']:,.0f} vs {r['bare_rps']:,.0f} ({r['rps'] / max(r['bare_rps'], 1):.0%})" for r in rounds)
+            lines.append(f"| {name} hot ≥ 60 % of a bare Hummingbird route with the same bytes ({label}; ours and the bare route in alternation, median of {len(rounds)} rounds) | {median:.0%} — {each} | {verdict(median >= 0.6)} |")
         if ours and bare:
             ratio = ours["rps"] / bare["rps"]
-            lines.append(f"| {name} hot ≥ 60 % of a bare Hummingbird route with the same bytes ({label}) | {fmt(ours['rps'])} vs {fmt(bare['rps'])} req/s ({ratio:.0%}) | {verdict(ratio >= 0.6)} |")
+            if rounds:
+                lines.append(f"| (context) {name} and the bare route as single rows, measured minutes apart ({label}) | {fmt(ours['rps'])} vs {fmt(bare['rps'])} req/s ({ratio:.0%}) | — |")
+            else:
+                lines.append(f"| {name} hot ≥ 60 % of a bare Hummingbird route with the same bytes ({label}) | {fmt(ours['rps'])} vs {fmt(bare['rps'])} req/s ({ratio:.0%}) | {verdict(ratio >= 0.6)} |")
 bare, nginx = get("bare-hummingbird-detail-bytes", 32), get("nginx-detail-bytes", 32)
 if bare and nginx:
     lines.append(f"| (context) bare Hummingbird vs nginx, same bytes | {fmt(bare['rps'])} vs {fmt(nginx['rps'])} req/s ({bare['rps'] / nginx['rps']:.0%}) | — |")
