@@ -21,7 +21,7 @@ struct AgentHubCommand: AsyncParsableCommand {
               agenthub update
             """,
         version: AgentHubVersion.current,
-        subcommands: [Config.self, Login.self, Find.self, Info.self, Add.self, Install.self, List.self, Update.self, Remove.self, Verify.self, Publish.self, Sync.self]
+        subcommands: [Config.self, Login.self, Find.self, Info.self, Add.self, Install.self, List.self, Update.self, Remove.self, Verify.self, Publish.self, Sync.self, RecordInstalls.self]
     )
 }
 

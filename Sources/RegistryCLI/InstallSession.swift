@@ -67,10 +67,16 @@ struct InstallSession {
         }
     }
 
-    /// Tells the registry about each install (best effort: offline installs are not counted).
+    /// Tells the registry about each install (best effort: offline installs are not counted). A
+    /// command that talked to the registry sends them on its open connection; one that found
+    /// everything in the cache leaves them to a detached `agenthub record-installs` rather than
+    /// start an HTTP client for them (see `RecordInstalls`).
     func recordInstalls() async {
-        for entry in report.installed {
-            await context.client.recordInstall(entry.assetKind, entry.name, version: entry.version, agent: entry.agent)
+        let records = report.installed.map(RecordInstalls.Record.init)
+        guard !records.isEmpty else { return }
+        if !RegistryClient.started, RecordInstalls.spawnDetached(records) { return }
+        for record in records {
+            await context.client.recordInstall(record.kind, record.name, version: record.version, agent: record.agent.rawValue)
         }
     }
 

@@ -52,6 +52,9 @@ struct RegistryClient {
     /// Never shut down: they live as long as the command.
     private static let clients = Mutex<[Proxy?: HTTPClient]>([:])
 
+    /// Whether this process has started an HTTP client (its next request is cheap).
+    static var started: Bool { clients.withLock { !$0.isEmpty } }
+
     func request(_ method: String, _ path: String, query: [String: String?] = [:], body: Data? = nil, headers: [String: String] = [:], progress: ProgressBar? = nil) async throws -> (Data, HTTPAnswer) {
         guard var components = URLComponents(string: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) + path : baseURL + path),
               ["http", "https"].contains(components.scheme?.lowercased() ?? "") else {

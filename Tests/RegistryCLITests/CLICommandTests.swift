@@ -160,6 +160,54 @@ struct CLICommandTests {
         #expect(try await setup.agenthub("add", "Bad_Name").status == 1)
     }
 
+    @Test("installs are counted: on the open connection after a download, by a detached helper after a cached add, which never waits for it")
+    func installRecords() async throws {
+        let setup = try await Self.setUp()
+        defer { Task { try? await setup.stop() } }
+        func installs() async throws -> Int {
+            let (_, body) = try await Self.call(setup.server.baseURL, "GET", "api/v1/assets/skill/pdf", body: nil, headers: [:])
+            return (body["asset"] as? [String: Any])?["installs"] as? Int ?? -1
+        }
+        func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                if try await condition() { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        #expect(try await installs() == 0)
+        // A download: the record is sent on the same connection before the command returns.
+        #expect(try await setup.agenthub("add", "pdf@1.0.0").status == 0)
+        #expect(try await installs() == 1)
+
+        // From the cache, by another user (one user's repeat within a day is not counted again).
+        let (_, registered) = try await Self.call(setup.server.baseURL, "POST", "api/v1/auth/register", body: try JSONSerialization.data(withJSONObject: ["username": "second", "email": "second@example.com", "password": "password-123"]), headers: ["Content-Type": "application/json"])
+        let other = try #require(registered["api_key"] as? String)
+        let cached = try await setup.agenthub(environment: ["SKILLS_REGISTRY_API_KEY": other], ["add", "pdf@1.0.0", "--agent", "kiro"])
+        #expect(cached.status == 0, "\(cached.stderr)")
+        #expect(try await eventually { try await installs() == 2 }, "the detached helper recorded the cached install")
+
+        // The helper holds none of the command's files: against a registry that takes the request
+        // and never answers (the helper waits 30 s), the command's output still ends at once.
+        let silent = try SilentServer(recording: true)
+        defer { silent.stop() }
+        let started = ContinuousClock.now
+        let unanswered = try await setup.agenthub(environment: ["SKILLS_REGISTRY_URL": "http://127.0.0.1:\(silent.port)"], ["add", "pdf@1.0.0", "--agent", "cursor"])
+        #expect(unanswered.status == 0, "\(unanswered.stderr)")
+        #expect(ContinuousClock.now - started < .seconds(15), "the command's output did not wait for the helper")
+        #expect(try await eventually { silent.received.contains("POST /api/v1/assets/skill/pdf/installs") })
+
+        // The helper takes only records as agenthub writes them, and is not in the help.
+        for bad in ["skill/../1.0.0/claude", "skill/pdf/1.0/claude", "skill/pdf/1.0.0/emacs", "plugin/pdf/1.0.0/claude", "skill/pdf/1.0.0"] {
+            let refused = try await setup.agenthub("record-installs", bad)
+            #expect(refused.status == 64 && refused.stderr.contains("KIND/NAME/VERSION/AGENT"), "\(bad): \(refused.stderr)")
+        }
+        #expect(try await setup.agenthub("record-installs").status == 64)
+        #expect(try await installs() == 2, "refused records count nothing")
+        #expect(!(try await setup.agenthub("--help")).stdout.contains("record-installs"))
+    }
+
     @Test("login creates and stores a key; verify finds edits; install --frozen refuses changes and install restores them")
     func loginVerifyInstall() async throws {
         let setup = try await Self.setUp()
@@ -223,3 +271,4 @@ struct CLICommandTests {
         #expect(try await setup.agenthub("publish", "no-such-folder").status == 1)
     }
 }
+

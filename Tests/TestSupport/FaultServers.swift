@@ -1,12 +1,15 @@
 import Foundation
+import Synchronization
 
-/// Accepts TCP connections and never answers.
+/// Accepts TCP connections and never answers. With `recording`, it also reads what arrives
+/// (`received`); without, connections wait in the listen queue.
 public final class SilentServer: @unchecked Sendable {
-    // @unchecked: the descriptor is set once in init and closed once in stop.
+    // @unchecked: the descriptor is set once in init and closed once in stop; the rest is under `state`.
     public let port: Int
     private var descriptor: Int32
+    private let state = Mutex<(text: String, connections: [Int32])>(("", []))
 
-    public init() throws {
+    public init(recording: Bool = false) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -18,10 +21,35 @@ public final class SilentServer: @unchecked Sendable {
         guard ok, listen(descriptor, 16) == 0 else { throw ProcessFailure("cannot listen") }
         self.descriptor = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
+        if recording { Thread.detachNewThread { [self] in acceptAndRead(descriptor) } }
+    }
+
+    /// What the connections sent so far (`recording` only).
+    public var received: String { state.withLock { $0.text } }
+
+    private func acceptAndRead(_ listener: Int32) {
+        while true {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            state.withLock { $0.connections.append(connection) }
+            Thread.detachNewThread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let count = read(connection, &buffer, buffer.count)
+                    guard count > 0 else { close(connection); return }
+                    state.withLock { $0.text += String(decoding: buffer[..<count], as: UTF8.self) }
+                }
+            }
+        }
     }
 
     public func stop() {
-        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        if descriptor >= 0 { shutdown(descriptor, Int32(SHUT_RDWR)); close(descriptor); descriptor = -1 }
+        state.withLock { state in
+            // Each reader closes its own connection when its read ends.
+            for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
+            state.connections = []
+        }
     }
 }
 
