@@ -229,6 +229,11 @@ print(json.dumps({"kind": "cli", "name": sys.argv[1], "mean_ms": result["mean"] 
 PY
     python3 bench/show.py "$RESULTS"
 }
+# Context for the rows below, measured in the same minutes: a static Swift program that only
+# prints (bench/floor.swift), and `agenthub --version` (process start and argument parsing).
+swiftc -O -static-stdlib bench/floor.swift -o "$WORK/floor" 2>&1 | grep -E "error" || true
+hyper "floor: static Swift hello (context)" "true" "$WORK/floor"
+hyper "agenthub --version (context)" "true" "$CLI_BIN/agenthub --version"
 hyper "agenthub find" "true" "$CLI_BIN/agenthub find zephyr"
 hyper "agenthub add (cold, 100 KB)" "rm -rf $CLI_HOME/.skills-registry/cache $PROJECT/.claude $PROJECT/agenthub.lock" "$CLI_BIN/agenthub add hundred-kb@1.0.0"
 # A cached add leaves its install record to a detached `agenthub record-installs` (see
