@@ -24,29 +24,13 @@ struct RecordInstalls: AsyncParsableCommand {
     @Argument(help: "KIND/NAME/VERSION/AGENT") var records: [String]
 
     /// One install, as this command receives it on its command line.
-    struct Record: Equatable {
+    struct Record {
         let kind: AssetKind
         let name: String
         let version: String
         let agent: AgentTarget
 
         var argument: String { "\(kind.rawValue)/\(name)/\(version)/\(agent.rawValue)" }
-
-        /// nil unless every part is what agenthub itself writes.
-        init?(_ argument: String) {
-            let parts = argument.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 4, let kind = AssetKind(rawValue: parts[0]), AssetName.problem(parts[1]) == nil,
-                  SemanticVersion(parts[2])?.description == parts[2], let agent = AgentTarget(rawValue: parts[3]) else { return nil }
-            self.init(kind: kind, name: parts[1], version: parts[2], agent: agent)
-        }
-
-        init(kind: AssetKind, name: String, version: String, agent: AgentTarget) {
-            (self.kind, self.name, self.version, self.agent) = (kind, name, version, agent)
-        }
-
-        init(_ entry: LockFile.Entry) {
-            self.init(kind: entry.assetKind, name: entry.name, version: entry.version, agent: entry.target)
-        }
     }
 
     func run() async throws {
@@ -98,5 +82,19 @@ struct RecordInstalls: AsyncParsableCommand {
         }
         guard let open = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return false }
         return open.compactMap { Int32($0) }.filter { $0 > 2 }.allSatisfy { posix_spawn_file_actions_addclose(&actions, $0) == 0 }
+    }
+}
+
+extension RecordInstalls.Record {
+    /// nil unless every part is what agenthub itself writes.
+    init?(_ argument: String) {
+        let parts = argument.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, let kind = AssetKind(rawValue: parts[0]), AssetName.problem(parts[1]) == nil,
+              SemanticVersion(parts[2])?.description == parts[2], let agent = AgentTarget(rawValue: parts[3]) else { return nil }
+        self.init(kind: kind, name: parts[1], version: parts[2], agent: agent)
+    }
+
+    init(_ entry: LockFile.Entry) {
+        self.init(kind: entry.assetKind, name: entry.name, version: entry.version, agent: entry.target)
     }
 }
