@@ -110,7 +110,7 @@ struct ServerProcessTests {
         #expect(try await runProduct("agenthub-server", ["migrate", "status"], environment: environment).status == 0)
         let down = try await runProduct("agenthub-server", ["migrate", "down"], environment: environment)
         #expect(down.status == 0)
-        #expect(down.stdout.contains("reverted 0002_search"), "down reverts the newest migration only")
+        #expect(down.stdout.contains("reverted 0003_drop_unused_indexes"), "down reverts the newest migration only")
         let broken = try await runProduct("agenthub-server", ["migrate", "status"], environment: environment.merging(["MIGRATIONS_DIR": "/nonexistent/migrations"]) { $1 })
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("MIGRATIONS_DIR"))

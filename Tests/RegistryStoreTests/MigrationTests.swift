@@ -65,6 +65,32 @@ struct MigrationTests {
         }
     }
 
+    static func indexes(_ database: any Database) async throws -> Set<String> {
+        let sql = switch database.dialect {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'index'"
+        case .postgres: "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
+        }
+        return Set(try await database.query(sql, []).map { try $0.string("name") })
+    }
+
+    @Test("0003 drops the two SHA-256 indexes no query reads, and down brings them back", arguments: TestDatabases.backends)
+    func unusedIndexesDropped(backend: TestBackend) async throws {
+        let dropped: Set = ["asset_versions_digest_idx", "version_files_sha256_idx"]
+        try await TestDatabases.withDatabaseURL(backend) { url in
+            try await TestDatabases.withOpened(url) { registry, runner in
+                try await runner.up(to: 2)
+                let before = try await Self.indexes(registry.database)
+                #expect(before.isSuperset(of: dropped))
+                try await runner.up(to: 3)
+                let after = try await Self.indexes(registry.database)
+                #expect(after.isDisjoint(with: dropped))
+                #expect(after == before.subtracting(dropped), "nothing else is dropped")
+                #expect(try await runner.down(steps: 1).map(\.version) == [3])
+                #expect(try await Self.indexes(registry.database) == before)
+            }
+        }
+    }
+
     @Test("an applied migration that was edited is refused", arguments: TestDatabases.backends)
     func editedMigrationRefused(backend: TestBackend) async throws {
         try await TestDatabases.withDatabaseURL(backend) { url in
