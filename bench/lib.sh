@@ -28,3 +28,22 @@ perf_summary() {
     perf report -i "$1" --stdio --children --sort symbol -g none --percent-limit 2 2>/dev/null \
         | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -120
 }
+
+# wait_idle PID: returns once the process has used at most one clock tick of CPU in each of three
+# 0.1 s periods in a row (at most 10 s), so that work it does after answering — the READMEs a
+# sync renders once its run is done — does not run during the next measurement.
+wait_idle() {
+    local pid="$1" last now quiet=0
+    last=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    for _ in $(seq 100); do
+        sleep 0.1
+        now=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return 0
+        if [ "$now" -le $((last + 1)) ]; then
+            quiet=$((quiet + 1))
+            [ "$quiet" -ge 3 ] && return 0
+        else
+            quiet=0
+        fi
+        last=$now
+    done
+}

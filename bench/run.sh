@@ -297,6 +297,8 @@ for layout in loose packed; do
         URL="git://127.0.0.1:$DAEMON_PORT/served-500-$layout-$copy.git"
         SOURCE=$(add_source "bench-500-$layout-$copy" "$URL")
         firsts+=("$(sync_once)")
+        # The READMEs of a new version are rendered after its run: the clones wait for that.
+        wait_idle "$SERVER"
         bare+=("$(clone_ms "$URL" --bare)"); checkout+=("$(clone_ms "$URL")")
     done
     record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, $layout objects\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")]}"
@@ -314,6 +316,7 @@ echo "==> sync of a ${HISTORY_MB} MB history against git clone"
 python3 bench/history.py "$WORK/served-history.git" "$HISTORY_MB"
 SOURCE=$(add_source bench-history "git://127.0.0.1:$DAEMON_PORT/served-history.git")
 first=$(sync_once)
+wait_idle "$SERVER"
 bare=(); checkout=()
 for _ in 1 2 3; do
     bare+=("$(clone_ms "git://127.0.0.1:$DAEMON_PORT/served-history.git" --bare)"); checkout+=("$(clone_ms "git://127.0.0.1:$DAEMON_PORT/served-history.git")")
