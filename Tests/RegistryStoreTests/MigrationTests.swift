@@ -12,9 +12,19 @@ struct MigrationTests {
     ]
 
     static func tables(_ database: any Database) async throws -> Set<String> {
+        try await names(database, sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                        postgres: "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()")
+    }
+
+    static func indexes(_ database: any Database) async throws -> Set<String> {
+        try await names(database, sqlite: "SELECT name FROM sqlite_master WHERE type = 'index'",
+                        postgres: "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()")
+    }
+
+    private static func names(_ database: any Database, sqlite: String, postgres: String) async throws -> Set<String> {
         let sql = switch database.dialect {
-        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        case .postgres: "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+        case .sqlite: sqlite
+        case .postgres: postgres
         }
         return Set(try await database.query(sql, []).map { try $0.string("name") })
     }
@@ -63,14 +73,6 @@ struct MigrationTests {
                 #expect(reverted.count == runner.migrations.count)
             }
         }
-    }
-
-    static func indexes(_ database: any Database) async throws -> Set<String> {
-        let sql = switch database.dialect {
-        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'index'"
-        case .postgres: "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()"
-        }
-        return Set(try await database.query(sql, []).map { try $0.string("name") })
     }
 
     @Test("0003 drops the two SHA-256 indexes no query reads, and down brings them back", arguments: TestDatabases.backends)
