@@ -280,24 +280,23 @@ public struct SyncService: Sendable {
                     ready.append((asset, package))
                 }
             }
-            let outcomes = await store(ready.map(\.package))
+            let (outcomes, logged) = await store(ready, log: log)
             for ((asset, _), outcome) in zip(ready, outcomes) {
                 let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
                 switch outcome {
-                case .created(let assetId, let versionId, let name, let version, let newAsset):
+                case .created(let assetId, let versionId, _, _, let newAsset):
                     if newAsset { run.created += 1 } else { run.updated += 1 }
                     seen.insert(assetId)
                     createdVersions.append(versionId)
-                    try await log.add(assetId: assetId, kind: asset.kind, name: name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
                 case .unchanged(let assetId):
                     run.unchanged += 1
                     seen.insert(assetId)
-                case .rejected(let assetId, let reason, let severity):
+                case .rejected(let assetId, _, let severity):
                     if severity == "error" { run.failed += 1 }
                     failedLocations.insert(gitPath)
                     if let assetId { seen.insert(assetId) }
-                    try await log.add(assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
                 }
+                if !logged, let diagnostic = Self.diagnostic(outcome, of: asset) { try await log.add(diagnostic) }
             }
         }
         let done = ContinuousClock.now
@@ -307,19 +306,39 @@ public struct SyncService: Sendable {
     }
 
     /// Stores prepared packages in one transaction (a commit and a thread switch per package
-    /// cost more than storing it). When one of them is refused, or the transaction fails, the
+    /// cost more than storing it), with the run's diagnostics waiting in `log` and those of the
+    /// batch's outcomes: they are there exactly when the packages are, for the price of no commit
+    /// of their own (`logged`). When one of the packages is refused, or the transaction fails, the
     /// batch is rolled back and each is stored again in a transaction of its own, so a refusal
-    /// costs only its own package.
-    private func store(_ batch: [PreparedSyncPackage]) async -> [SyncPublishOutcome] {
-        guard !batch.isEmpty else { return [] }
+    /// costs only its own package; the diagnostics then go back to `log`.
+    private func store(_ batch: [(asset: DiscoveredAsset, package: PreparedSyncPackage)], log: DiagnosticLog) async -> (outcomes: [SyncPublishOutcome], logged: Bool) {
+        guard !batch.isEmpty else { return ([], false) }
+        let waiting = log.take(), runId = log.runId, publisher = self.publisher
         do {
-            return try await registry.transaction { stores in
-                try await publisher.store(batch, in: stores)
+            let outcomes = try await registry.transaction { stores in
+                let outcomes = try await publisher.store(batch.map(\.package), in: stores)
+                let diagnostics = waiting + zip(batch, outcomes).compactMap { Self.diagnostic($1, of: $0.asset) }
+                if !diagnostics.isEmpty { try await stores.sync.addDiagnostics(runId: runId, diagnostics) }
+                return outcomes
             }
+            return (outcomes, true)
         } catch {
+            log.putBack(waiting)
             var outcomes: [SyncPublishOutcome] = []
-            for package in batch { outcomes.append(await package.storeAlone()) }
-            return outcomes
+            for (_, package) in batch { outcomes.append(await package.storeAlone()) }
+            return (outcomes, false)
+        }
+    }
+
+    /// What storing a package adds to the run's diagnostics (nothing when it was unchanged).
+    static func diagnostic(_ outcome: SyncPublishOutcome, of asset: DiscoveredAsset) -> NewSyncDiagnostic? {
+        switch outcome {
+        case .created(let assetId, _, let name, let version, let newAsset):
+            return NewSyncDiagnostic(assetId: assetId, kind: asset.kind, name: name, path: asset.location, severity: "info", message: newAsset ? "added as version \(version)" : "new version \(version)")
+        case .unchanged:
+            return nil
+        case .rejected(let assetId, let reason, let severity):
+            return NewSyncDiagnostic(assetId: assetId, kind: asset.kind, path: asset.location, severity: severity, message: reason)
         }
     }
 
@@ -388,10 +407,11 @@ public struct SyncService: Sendable {
 }
 
 /// The diagnostics of one run, written 100 at a time instead of one statement (and one commit)
-/// each; `flush` writes the rest before the run is finished.
+/// each, or with the next batch of packages stored (`take`); `flush` writes the rest before the
+/// run is finished.
 final class DiagnosticLog {
     private let registry: RegistryDatabase
-    private let runId: Int64
+    let runId: Int64
     private var pending: [NewSyncDiagnostic] = []
 
     init(registry: RegistryDatabase, runId: Int64) {
@@ -400,8 +420,22 @@ final class DiagnosticLog {
     }
 
     func add(assetId: Int64? = nil, kind: AssetKind? = nil, name: String? = nil, path: String, severity: String, message: String) async throws {
-        pending.append(NewSyncDiagnostic(assetId: assetId, kind: kind, name: name, path: path, severity: severity, message: message))
+        try await add(NewSyncDiagnostic(assetId: assetId, kind: kind, name: name, path: path, severity: severity, message: message))
+    }
+
+    func add(_ diagnostic: NewSyncDiagnostic) async throws {
+        pending.append(diagnostic)
         if pending.count >= 100 { try await flush() }
+    }
+
+    /// The diagnostics not written yet, for a transaction that writes them; `putBack` when it failed.
+    func take() -> [NewSyncDiagnostic] {
+        defer { pending = [] }
+        return pending
+    }
+
+    func putBack(_ diagnostics: [NewSyncDiagnostic]) {
+        pending = diagnostics + pending
     }
 
     func flush() async throws {

@@ -95,7 +95,11 @@ struct SyncTests {
             #expect(first["failed"] as? Int == 1)
             let diagnostics = try #require(first["diagnostics"] as? [[String: Any]])
             #expect(diagnostics.contains { ($0["path"] as? String) == "broken" && ($0["severity"] as? String) == "error" && (($0["message"] as? String)?.contains("YAML") ?? false) })
-            #expect(diagnostics.contains { (($0["message"] as? String)?.contains("symbolic link") ?? false) })
+            #expect(diagnostics.filter { (($0["message"] as? String)?.contains("symbolic link") ?? false) }.count == 1)
+            // What each stored package became is written with its batch, once, with the asset's id.
+            let added = diagnostics.filter { $0["message"] as? String == "added as version 1.0.0" }
+            #expect(added.compactMap { $0["name"] as? String }.sorted() == ["csv", "github", "kiro-one", "pdf", "reviewer", "team-agent"], "\(added)")
+            #expect(added.allSatisfy { $0["asset_id"] as? Int != nil && $0["severity"] as? String == "info" })
 
             for (kind, name) in [("skill", "pdf"), ("skill", "csv"), ("skill", "kiro-one"), ("agent", "reviewer"), ("agent", "team-agent"), ("tool", "github")] {
                 let detail = try await app.request(.get, "/api/v1/assets/\(kind)/\(name)")
@@ -143,6 +147,9 @@ struct SyncTests {
             #expect(third["updated"] as? Int == 1)
             #expect(third["created"] as? Int == 1)
             #expect(third["removed"] as? Int == 1)
+            let thirdDiagnostics = try #require(third["diagnostics"] as? [[String: Any]])
+            #expect(thirdDiagnostics.filter { $0["message"] as? String == "new version 1.0.1" }.compactMap { $0["name"] as? String } == ["pdf"])
+            #expect(thirdDiagnostics.filter { $0["message"] as? String == "added as version 1.0.0" }.compactMap { $0["name"] as? String } == ["new-one"])
             #expect(try await Self.count(app, "asset_versions") == versions + 2)
             let pdfDetail = try await app.request(.get, "/api/v1/assets/skill/pdf")
             #expect((pdfDetail.json["asset"] as? [String: Any])?["latest_version"] as? String == "1.0.1")
@@ -167,6 +174,10 @@ struct SyncTests {
             let fourthDiagnostics = try #require(fourth["diagnostics"] as? [[String: Any]])
             #expect(fourthDiagnostics.contains { (($0["message"] as? String)?.contains("conflict") ?? false) && ($0["path"] as? String) == "skills/theirs" })
             #expect(fourthDiagnostics.contains { (($0["message"] as? String)?.contains("stays deleted") ?? false) })
+            // The batch's diagnostics were rolled back with it and written once, package by package.
+            #expect(fourthDiagnostics.filter { $0["message"] as? String == "added as version 1.0.0" }.compactMap { $0["path"] as? String } == ["skills/fresh"], "\(fourthDiagnostics)")
+            #expect(fourthDiagnostics.filter { (($0["message"] as? String)?.contains("conflict") ?? false) }.count == 1)
+            #expect(fourthDiagnostics.filter { (($0["message"] as? String)?.contains("symbolic link") ?? false) }.count == 1)
             #expect(try await app.request(.get, "/api/v1/assets/skill/kiro-one").status == .notFound)
             let theirs = try await app.request(.get, "/api/v1/assets/skill/theirs")
             #expect((theirs.json["asset"] as? [String: Any])?["owner"] as? String == "someone")
