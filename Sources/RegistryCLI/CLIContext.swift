@@ -11,17 +11,19 @@ struct CLIContext {
     /// Colours and tables only on a terminal.
     let isTerminal: Bool
 
-    var stateFolder: URL { home.appendingPathComponent(".skills-registry") }
-    var configFile: URL { stateFolder.appendingPathComponent("config.toml") }
-    var cacheFolder: URL { stateFolder.appendingPathComponent("cache") }
+    var stateFolder: URL { home.appendingPathComponent(".skills-registry", isDirectory: true) }
+    var configFile: URL { stateFolder.appendingPathComponent("config.toml", isDirectory: false) }
+    var cacheFolder: URL { stateFolder.appendingPathComponent("cache", isDirectory: true) }
 
     var registryURL: String { environment["SKILLS_REGISTRY_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? config.registry.url }
     var apiKey: String { environment["SKILLS_REGISTRY_API_KEY"] ?? config.registry.apiKey }
 
     static func make(json: Bool) throws -> CLIContext {
         let environment = ProcessInfo.processInfo.environment
-        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
-        let file = home.appendingPathComponent(".skills-registry/config.toml")
+        // Paths built with what they are (folder or file): without it Foundation asks the file
+        // system about each one, which every command paid for several times.
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory(), isDirectory: true)
+        let file = home.appendingPathComponent(".skills-registry/config.toml", isDirectory: false)
         return CLIContext(home: home, environment: environment, config: try CLIConfig.load(from: file), json: json, isTerminal: isatty(STDOUT_FILENO) == 1)
     }
 

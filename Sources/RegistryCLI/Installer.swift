@@ -58,7 +58,7 @@ struct Installer {
     func kind(of name: String, type: AssetKind?, exactVersion: String?) async throws -> AssetKind {
         if let type { return type }
         if let exactVersion {
-            let cached = AssetKind.allCases.filter { FileManager.default.fileExists(atPath: cacheFolder($0, name, exactVersion).appendingPathComponent(".agenthub-digest").path) }
+            let cached = AssetKind.allCases.filter { FileManager.default.fileExists(atPath: cacheFolder($0, name, exactVersion).appendingPathComponent(".agenthub-digest", isDirectory: false).path) }
             if cached.count == 1 { return cached[0] }
         }
         let kinds = Set(try await context.client.search(name, kind: nil, tag: nil, size: 100).items.filter { $0.name == name }.map(\.kind))
@@ -85,11 +85,11 @@ struct Installer {
     // MARK: - Cache
 
     func cacheFolder(_ kind: AssetKind, _ name: String, _ version: String) -> URL {
-        context.cacheFolder.appendingPathComponent(kind.rawValue).appendingPathComponent(name).appendingPathComponent(version)
+        context.cacheFolder.appendingPathComponent(kind.rawValue, isDirectory: true).appendingPathComponent(name, isDirectory: true).appendingPathComponent(version, isDirectory: true)
     }
 
     func detailCache(_ kind: AssetKind, _ name: String) -> URL {
-        context.cacheFolder.appendingPathComponent(kind.rawValue).appendingPathComponent(name).appendingPathComponent(".detail")
+        context.cacheFolder.appendingPathComponent(kind.rawValue, isDirectory: true).appendingPathComponent(name, isDirectory: true).appendingPathComponent(".detail", isDirectory: true)
     }
 
     /// The verified cached package of `name` at `version`, downloading it when it is not cached
@@ -132,8 +132,8 @@ struct Installer {
     /// dropped so that it is downloaded again.
     private func cached(_ kind: AssetKind, _ name: String, _ version: String) throws -> CachedPackage? {
         let folder = cacheFolder(kind, name, version)
-        guard let digest = try? String(contentsOf: folder.appendingPathComponent(".agenthub-digest"), encoding: .utf8) else { return nil }
-        let files = folder.appendingPathComponent("files")
+        guard let digest = try? String(contentsOf: folder.appendingPathComponent(".agenthub-digest", isDirectory: false), encoding: .utf8) else { return nil }
+        let files = folder.appendingPathComponent("files", isDirectory: true)
         if let read = try? FileTree.read(files), let package = try? AssetPackage(files: read, limits: Self.readLimits), package.digest == digest {
             return CachedPackage(kind: kind, name: name, version: version, digest: digest, folder: files, package: package)
         }

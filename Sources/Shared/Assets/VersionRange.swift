@@ -32,7 +32,7 @@ public struct VersionRange: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `text`; nil when it is not a range.
     public init?(_ text: String) {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmedOfSpaces(includingNewlines: false)
         guard !text.isEmpty, text.count <= 100 else { return nil }
         description = text
         if text == "*" || text == "latest" || text.lowercased() == "x" {
