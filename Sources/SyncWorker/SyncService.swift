@@ -280,7 +280,7 @@ public struct SyncService: Sendable {
                     ready.append((asset, package))
                 }
             }
-            let (outcomes, logged) = await store(ready, log: log)
+            let outcomes = try await store(ready, log: log)
             for ((asset, _), outcome) in zip(ready, outcomes) {
                 let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
                 switch outcome {
@@ -296,7 +296,6 @@ public struct SyncService: Sendable {
                     failedLocations.insert(gitPath)
                     if let assetId { seen.insert(assetId) }
                 }
-                if !logged, let diagnostic = Self.diagnostic(outcome, of: asset) { try await log.add(diagnostic) }
             }
         }
         let done = ContinuousClock.now
@@ -308,11 +307,11 @@ public struct SyncService: Sendable {
     /// Stores prepared packages in one transaction (a commit and a thread switch per package
     /// cost more than storing it), with the run's diagnostics waiting in `log` and those of the
     /// batch's outcomes: they are there exactly when the packages are, for the price of no commit
-    /// of their own (`logged`). When one of the packages is refused, or the transaction fails, the
-    /// batch is rolled back and each is stored again in a transaction of its own, so a refusal
-    /// costs only its own package; the diagnostics then go back to `log`.
-    private func store(_ batch: [(asset: DiscoveredAsset, package: PreparedSyncPackage)], log: DiagnosticLog) async -> (outcomes: [SyncPublishOutcome], logged: Bool) {
-        guard !batch.isEmpty else { return ([], false) }
+    /// of their own. When one of the packages is refused, or the transaction fails, the batch is
+    /// rolled back and each is stored again in a transaction of its own, so a refusal costs only
+    /// its own package; the diagnostics then go back to `log`, with each outcome's.
+    private func store(_ batch: [(asset: DiscoveredAsset, package: PreparedSyncPackage)], log: DiagnosticLog) async throws -> [SyncPublishOutcome] {
+        guard !batch.isEmpty else { return [] }
         let waiting = log.take(), runId = log.runId, publisher = self.publisher
         do {
             let outcomes = try await registry.transaction { stores in
@@ -321,12 +320,15 @@ public struct SyncService: Sendable {
                 if !diagnostics.isEmpty { try await stores.sync.addDiagnostics(runId: runId, diagnostics) }
                 return outcomes
             }
-            return (outcomes, true)
+            return outcomes
         } catch {
             log.putBack(waiting)
             var outcomes: [SyncPublishOutcome] = []
             for (_, package) in batch { outcomes.append(await package.storeAlone()) }
-            return (outcomes, false)
+            for ((asset, _), outcome) in zip(batch, outcomes) {
+                if let diagnostic = Self.diagnostic(outcome, of: asset) { try await log.add(diagnostic) }
+            }
+            return outcomes
         }
     }
 
