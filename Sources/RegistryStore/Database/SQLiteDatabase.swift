@@ -185,7 +185,10 @@ final class Checkpointer: Sendable {
     static let writerCheckpointPages: Int32 = 20_000
     private let connection: SQLiteThreadConnection
     private let logger: Logger
+    /// A checkpoint is running (or its task is starting).
     private let pending = Atomic<Bool>(false)
+    /// A commit asked for a checkpoint that has not started yet.
+    private let wanted = Atomic<Bool>(false)
     private let closed = Atomic<Bool>(false)
     let completed = Atomic<Int>(0)
 
@@ -194,18 +197,30 @@ final class Checkpointer: Sendable {
         self.logger = logger
     }
 
-    /// Starts a checkpoint unless one is on its way.
+    /// Asks for a checkpoint. One that arrives while a checkpoint runs is not dropped: the
+    /// running one goes again when it is done, so the pages of the last commits reach the file
+    /// even when no commit follows them.
     func request() {
-        guard !closed.load(ordering: .relaxed), pending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard !closed.load(ordering: .relaxed) else { return }
+        wanted.store(true, ordering: .releasing)
+        startIfIdle()
+    }
+
+    private func startIfIdle() {
+        guard pending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         let connection = self.connection
         Task {
-            defer { pending.store(false, ordering: .releasing) }
-            do {
-                _ = try await connection.perform { try connection.run("PRAGMA wal_checkpoint(PASSIVE)", []) }
-                completed.add(1, ordering: .relaxed)
-            } catch {
-                if !closed.load(ordering: .relaxed) { logger.warning("background checkpoint failed: \(error)") }
+            while wanted.exchange(false, ordering: .acquiringAndReleasing), !closed.load(ordering: .relaxed) {
+                do {
+                    _ = try await connection.perform { try connection.run("PRAGMA wal_checkpoint(PASSIVE)", []) }
+                    completed.add(1, ordering: .relaxed)
+                } catch {
+                    if !closed.load(ordering: .relaxed) { logger.warning("background checkpoint failed: \(error)") }
+                }
             }
+            pending.store(false, ordering: .releasing)
+            // A request between the last look and the store above found the task still running.
+            if wanted.load(ordering: .acquiring), !closed.load(ordering: .relaxed) { startIfIdle() }
         }
     }
 
