@@ -50,15 +50,8 @@ struct CLIConfig: Codable, Equatable {
         table["registry"] = registry
         table["client"] = client
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        // Written with 0600 from the start: the API key is never readable by others, not even briefly.
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".config.toml.\(ProcessInfo.processInfo.processIdentifier)")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data((table.convert(to: .toml) + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CLIError("cannot write \(file.path)")
-        }
-        guard rename(temporary.path, file.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CLIError("cannot write \(file.path): \(String(cString: strerror(errno)))")
-        }
+        // 0600 from its creation: the API key is never readable by others, not even briefly.
+        try FileReplacement.write(Data((table.convert(to: .toml) + "\n").utf8), to: file, permissions: 0o600)
     }
 
     func value(_ key: String) throws -> String {

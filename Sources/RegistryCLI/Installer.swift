@@ -115,11 +115,9 @@ struct Installer {
         for file in package.files {
             let url = staging.appendingPathComponent("files").appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: url.path, contents: Data(file.contents), attributes: [.posixPermissions: file.mode]) else {
-                throw CLIError("cannot write \(url.path)")
-            }
+            try FileReplacement.create(file.contents, at: url, permissions: mode_t(file.mode))
         }
-        try download.digest.write(to: staging.appendingPathComponent(".agenthub-digest"), atomically: true, encoding: .utf8)
+        try FileReplacement.create(Data(download.digest.utf8), at: staging.appendingPathComponent(".agenthub-digest", isDirectory: false), permissions: 0o644)
         // A version folder is replaced whole: an installed link never sees half a package.
         let old = folder.deletingLastPathComponent().appendingPathComponent(".old-\(UUID().uuidString)")
         if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.moveItem(at: folder, to: old) }

@@ -70,7 +70,7 @@ struct LockFile: Codable, Equatable {
         var sorted = self
         sorted.entries.sort { ($0.kind, $0.name, $0.agent) < ($1.kind, $1.name, $1.agent) }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try (try encoder.encode(sorted) + Data("\n".utf8)).write(to: file, options: .atomic)
+        try FileReplacement.write(try encoder.encode(sorted) + Data("\n".utf8), to: file)
     }
 
     func entry(kind: AssetKind, name: String, agent: AgentTarget) -> Entry? {

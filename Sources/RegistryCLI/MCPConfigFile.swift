@@ -196,18 +196,10 @@ struct MCPConfigFile {
     /// Written next to the file and renamed over it, keeping the file's permissions (new files: 0600,
     /// since users put secrets into them).
     private func writeText(_ text: String) throws {
-        let manager = FileManager.default
         // A config file that is a link (dotfiles) is written where it points, keeping the link.
         let url = self.url.resolvingSymlinksInPath()
-        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let mode = (try? manager.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? 0o600
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).agenthub-\(ProcessInfo.processInfo.processIdentifier)")
-        guard manager.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
-            throw CLIError("cannot write \(url.path)")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            try? manager.removeItem(at: temporary)
-            throw CLIError("cannot write \(url.path): \(String(cString: strerror(errno)))")
-        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let kept = (try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue
+        try FileReplacement.write(Data(text.utf8), to: url, permissions: mode_t(kept ?? 0o600))
     }
 }

@@ -152,8 +152,8 @@ struct RegistryClient {
         let detail = try decode(AssetDetail.self, data)
         if let etag = response.value(forHTTPHeaderField: "ETag") {
             try? FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-            try? data.write(to: body, options: .atomic)
-            try? etag.write(to: tag, atomically: true, encoding: .utf8)
+            try? FileReplacement.write(data, to: body)
+            try? FileReplacement.write(Data(etag.utf8), to: tag)
         }
         return detail
     }

@@ -33,6 +33,33 @@ struct MCPConfigFileTests {
         #expect(try String(contentsOf: file.url, encoding: .utf8) == "# top comment\nmodel = \"o3\"\n\n[profiles.fast] # keep me\nmodel = \"mini\"\n")
     }
 
+    @Test("a new config file is 0600, an existing one keeps its mode, and a linked one (dotfiles) is written where the link points", arguments: [AgentTarget.claude, .codex])
+    func modesAndLinks(target: AgentTarget) throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let file = MCPConfigFile(root: folder.url, target: target, global: false)
+        func mode(_ url: URL) throws -> Int? { (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue }
+
+        try file.write("files", Self.local)
+        #expect(try mode(file.url) == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: file.url.path)
+        try file.write("search-api", Self.remote)
+        #expect(try mode(file.url) == 0o640)
+
+        // The file moved into a dotfiles folder, linked from where the agent reads it.
+        let dotfiles = folder.url.appendingPathComponent("dotfiles", isDirectory: true)
+        try FileManager.default.createDirectory(at: dotfiles, withIntermediateDirectories: true)
+        let real = dotfiles.appendingPathComponent(file.url.lastPathComponent)
+        try FileManager.default.moveItem(at: file.url, to: real)
+        try FileManager.default.createSymbolicLink(at: file.url, withDestinationURL: real)
+        try file.remove("files")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: file.url.path) == real.path, "still a link")
+        #expect(try file.installedFingerprint("files") == nil)
+        #expect(try file.installedFingerprint("search-api") == MCPConfigFile.fingerprint(Self.remote))
+        #expect(try mode(real) == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dotfiles.path) == [real.lastPathComponent], "no temporary file left")
+    }
+
     @Test("a file that is not valid JSON or TOML is refused and left as it was", arguments: [AgentTarget.claude, .codex])
     func invalidFiles(target: AgentTarget) throws {
         let folder = try TemporaryDirectory()
