@@ -27,11 +27,11 @@ struct AgentHubCommand: AsyncParsableCommand {
 /// The entry point: the command line is parsed, and the command runs, on the main thread.
 ///
 /// ArgumentParser's own `main()` is async, so both ran on a thread of Swift's pool while the main
-/// thread waited. In a process with two threads, each first write to one of the binary's data
-/// pages (copy on write, a few hundred per run) and each `mprotect`/`munmap` must also flush the
-/// other thread's CPU: an interrupt to the other core, which in a virtual machine goes through
-/// the hypervisor. Here the command's async code runs on ``MainThreadExecutor``; only commands
-/// that use the network start more threads (SwiftNIO's), and only when they do.
+/// thread waited: each hop between them woke a thread on the other core, and in a process with two
+/// threads the start-up's copy-on-write faults (a few hundred) also flushed the other core's TLB,
+/// an interrupt that in a virtual machine goes through the hypervisor (`perf` showed it under the
+/// parse). Here the command's async code runs on ``MainThreadExecutor``; only commands that use
+/// the network start more threads (SwiftNIO's), and only when they do.
 @main
 enum AgentHubMain {
     static func main() {
