@@ -22,11 +22,11 @@ PY
 perf_summary() {
     echo "## self time by symbol (perf report --no-children)"
     perf report -i "$1" --stdio --no-children --sort dso,symbol -g none --percent-limit 0.7 2>/dev/null \
-        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -60
+        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | awk 'NR <= 60'
     echo
     echo "## time including callees (perf report --children), our code and the libraries it calls"
     perf report -i "$1" --stdio --children --sort symbol -g none --percent-limit 2 2>/dev/null \
-        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | head -120
+        | grep -v '^#' | grep -v '^$' | swift demangle --simplified | cut -c1-200 | awk 'NR <= 120'
 }
 
 # wait_idle PID: returns once the process has used at most one clock tick of CPU in each of three

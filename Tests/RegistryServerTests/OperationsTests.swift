@@ -5,8 +5,10 @@ import FoundationNetworking
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 @testable import RegistryServer
 import Shared
+import Synchronization
 import Testing
 import TestSupport
 
@@ -80,6 +82,41 @@ struct OperationsTests {
         }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["METRICS_TOKEN": "short"]) }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["LOG_FORMAT": "xml"]) }
+    }
+
+    @Test("text log lines keep StreamLogHandler's layout: time, level, label, sorted metadata, source, message")
+    func textLogLines() throws {
+        let lines = Mutex<[String]>([])
+        var logger = Logger(label: "agenthub") { TextLogHandler(label: $0, metadataProvider: .init { ["provided": "p", "shared": "from-provider"] }, write: { line in lines.withLock { $0.append(line) } }) }
+        logger.logLevel = .debug
+        logger[metadataKey: "hb.request.id"] = "abc123"
+        logger[metadataKey: "shared"] = "from-logger"
+        logger.info("request", metadata: ["status": "200", "path": "/health"], source: "RegistryServer")
+        logger.trace("not written")
+        var bare = Logger(label: "") { TextLogHandler(label: $0, write: { line in lines.withLock { $0.append(line) } }) }
+        bare.logLevel = .info
+        bare.warning("plain", source: "Module")
+        let written = lines.withLock { $0 }
+        try #require(written.count == 2)
+        let stamp = #/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} /#
+        #expect(written[0].prefixMatch(of: stamp) != nil, "\(written[0])")
+        #expect(written[0].hasSuffix(" info agenthub: hb.request.id=abc123 path=/health provided=p shared=from-provider status=200 [RegistryServer] request\n"), "\(written[0])")
+        #expect(written[1].hasSuffix(" warning: [Module] plain\n"), "\(written[1])")
+        #expect(TextLogHandler.timestamp(0).hasPrefix("1970-01-01T") || TextLogHandler.timestamp(0).hasPrefix("1969-12-31T"))
+    }
+
+    @Test("LOG_FORMAT=text (the default): a real server writes one line per request, with the id it returns in X-Request-ID")
+    func textLogs() async throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let server = try await ServerProcess.start(environment: ["DATA_DIR": data.url.path, "BCRYPT_COST": "4", "ADMIN_PASSWORD": "admin-password-secret-1"])
+        let (_, response) = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("health"))
+        let requestId = try #require((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Request-ID"))
+        _ = try await server.stop()
+        let lines = server.stderr.finish().split(separator: "\n")
+        let line = try #require(lines.first { $0.contains("hb.request.id=\(requestId)") }, "\(lines)")
+        #expect(line.contains(" info agenthub: ") && line.contains("path=/health") && line.contains("status=200") && line.hasSuffix("] request"), "\(line)")
+        #expect(!lines.contains { $0.contains("admin-password-secret-1") })
     }
 
     @Test("LOG_FORMAT=json: every line of a real server's log is a JSON object with ts, level and message; no secret appears")

@@ -3,6 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 @testable import RegistryServer
 import Shared
 import Testing
@@ -47,6 +49,46 @@ struct SecurityTests {
                 #expect(reply.headers[.referrerPolicy] == "no-referrer", "\(path)")
                 let policy = reply.headers[.contentSecurityPolicy] ?? ""
                 #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline") && policy.contains("frame-ancestors 'none'"), "\(path): \(policy)")
+                #expect(reply.headers[.crossOriginOpenerPolicy] == "same-origin", "\(path)")
+                for name in [HTTPField.Name.xContentTypeOptions, .xFrameOptions, .referrerPolicy, .contentSecurityPolicy, .crossOriginOpenerPolicy] {
+                    #expect(reply.headers[values: name].count == 1, "\(path): one \(name)")
+                }
+                if path.hasPrefix("/api/") {
+                    // The lists say no-cache with their ETag; an error says nothing, so it gets no-store.
+                    #expect(reply.headers[values: .cacheControl] == [reply.status == .ok ? "no-cache" : "no-store"], "\(path)")
+                }
+            }
+            // A cached answer keeps its own Cache-Control, and gets no second one.
+            let user = try await app.register("header-owner")
+            #expect(try await app.publishArchive(.skill, TestApp.skill("headed", version: "1.0.0"), key: user.apiKey).status == .created)
+            for _ in 0..<2 {
+                let detail = try await app.request(.get, "/api/v1/assets/skill/headed")
+                #expect(detail.status == .ok)
+                #expect(detail.headers[values: .cacheControl] == ["no-cache"])
+                #expect(detail.headers[values: .xFrameOptions] == ["DENY"])
+            }
+        }
+    }
+
+    @Test("a handler's own value for one of the security headers is replaced, not repeated")
+    func securityHeadersReplaceTheHandlers() async throws {
+        let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.get("framed") { _, _ in
+            Response(status: .ok, headers: [.xFrameOptions: "SAMEORIGIN", .contentType: "text/plain"])
+        }
+        router.get("plain") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"]) }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/framed", method: .get) { response in
+                #expect(response.headers[values: .xFrameOptions] == ["DENY"])
+                #expect(response.headers[values: .xContentTypeOptions] == ["nosniff"])
+                #expect(response.headers[.contentType] == "text/plain")
+            }
+            try await client.execute(uri: "/plain", method: .get) { response in
+                for field in SecurityHeaders.fields {
+                    #expect(response.headers[values: field.name] == [field.value])
+                }
+                #expect(response.headers[.cacheControl] == nil, "no-store is for /api/ answers")
             }
         }
     }

@@ -93,7 +93,17 @@ struct AssetsController {
 
     /// The route and its path parameters: what the answer of a cached route depends on.
     private static func cacheKey(_ route: String, _ context: AppRequestContext) -> String {
-        [route, context.parameters.get("kind") ?? "", context.parameters.get("name") ?? "", context.parameters.get("version") ?? ""].joined(separator: "\u{0}")
+        // Built in place: joining an array of the four allocated the array and each part again.
+        let parameters = context.parameters
+        var key = route
+        key.reserveCapacity(route.utf8.count + 80)
+        key += "\u{0}"
+        key += parameters.get("kind") ?? ""
+        key += "\u{0}"
+        key += parameters.get("name") ?? ""
+        key += "\u{0}"
+        key += parameters.get("version") ?? ""
+        return key
     }
 
     /// The package as `.tar.gz`, its ETag the package digest.

@@ -28,7 +28,7 @@ struct AgentHubServerCommand: AsyncParsableCommand {
 /// The logger of every subcommand, at `LOG_LEVEL`, on standard error.
 func makeLogger(_ configuration: ServerConfiguration, label: String = "agenthub") -> Logger {
     var logger = switch configuration.logFormat {
-    case .text: Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    case .text: Logger(label: label) { TextLogHandler(label: $0) }
     case .json: Logger(label: label) { JSONLogHandler(label: $0) }
     }
     logger.logLevel = configuration.logLevel

@@ -5,4 +5,5 @@ extension HTTPField.Name {
     static let apiKey = Self("X-API-Key")!
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
 }
