@@ -84,16 +84,16 @@ struct OperationsTests {
         #expect(throws: ConfigurationError.self) { try ServerConfiguration(environment: ["LOG_FORMAT": "xml"]) }
     }
 
-    @Test("text log lines keep StreamLogHandler's layout: time, level, label, sorted metadata, source, message")
+    @Test("log lines: text in StreamLogHandler's layout (time, level, label, sorted metadata, source, message), or one JSON object")
     func textLogLines() throws {
         let lines = Mutex<[String]>([])
-        var logger = Logger(label: "agenthub") { TextLogHandler(label: $0, metadataProvider: .init { ["provided": "p", "shared": "from-provider"] }, write: { line in lines.withLock { $0.append(line) } }) }
+        var logger = Logger(label: "agenthub") { LineLogHandler(label: $0, format: .text, metadataProvider: .init { ["provided": "p", "shared": "from-provider"] }, write: { line in lines.withLock { $0.append(line) } }) }
         logger.logLevel = .debug
         logger[metadataKey: "hb.request.id"] = "abc123"
         logger[metadataKey: "shared"] = "from-logger"
         logger.info("request", metadata: ["status": "200", "path": "/health"], source: "RegistryServer")
         logger.trace("not written")
-        var bare = Logger(label: "") { TextLogHandler(label: $0, write: { line in lines.withLock { $0.append(line) } }) }
+        var bare = Logger(label: "") { LineLogHandler(label: $0, format: .text, write: { line in lines.withLock { $0.append(line) } }) }
         bare.logLevel = .info
         bare.warning("plain", source: "Module")
         let written = lines.withLock { $0 }
@@ -102,7 +102,17 @@ struct OperationsTests {
         #expect(written[0].prefixMatch(of: stamp) != nil, "\(written[0])")
         #expect(written[0].hasSuffix(" info agenthub: hb.request.id=abc123 path=/health provided=p shared=from-provider status=200 [RegistryServer] request\n"), "\(written[0])")
         #expect(written[1].hasSuffix(" warning: [Module] plain\n"), "\(written[1])")
-        #expect(TextLogHandler.timestamp(0).hasPrefix("1970-01-01T") || TextLogHandler.timestamp(0).hasPrefix("1969-12-31T"))
+        #expect(LineLogHandler.timestamp(0).hasPrefix("1970-01-01T") || LineLogHandler.timestamp(0).hasPrefix("1969-12-31T"))
+
+        // The same handler in JSON: the event's own value wins over the logger's.
+        let json = Mutex<[String]>([])
+        var jsonLogger = Logger(label: "agenthub") { LineLogHandler(label: $0, format: .json, write: { line in json.withLock { $0.append(line) } }) }
+        jsonLogger[metadataKey: "shared"] = "from-logger"
+        jsonLogger.notice("started", metadata: ["shared": "explicit"], source: "RegistryServer")
+        let line = try #require(json.withLock { $0 }.first)
+        #expect(line.hasSuffix("}\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        #expect(object["shared"] == "explicit" && object["message"] == "started" && object["label"] == "agenthub" && object["level"] == "notice" && object["source"] == "RegistryServer")
     }
 
     @Test("LOG_FORMAT=text (the default): a real server writes one line per request, with the id it returns in X-Request-ID")

@@ -27,10 +27,7 @@ struct AgentHubServerCommand: AsyncParsableCommand {
 
 /// The logger of every subcommand, at `LOG_LEVEL`, on standard error.
 func makeLogger(_ configuration: ServerConfiguration, label: String = "agenthub") -> Logger {
-    var logger = switch configuration.logFormat {
-    case .text: Logger(label: label) { TextLogHandler(label: $0) }
-    case .json: Logger(label: label) { JSONLogHandler(label: $0) }
-    }
+    var logger = Logger(label: label) { LineLogHandler(label: $0, format: configuration.logFormat) }
     logger.logLevel = configuration.logLevel
     return logger
 }
