@@ -93,17 +93,10 @@ struct AssetsController {
 
     /// The route and its path parameters: what the answer of a cached route depends on.
     private static func cacheKey(_ route: String, _ context: AppRequestContext) -> String {
-        // Built in place: joining an array of the four allocated the array and each part again.
+        // One interpolation, as AgentHubController's key: joining an array of the four allocated
+        // the array and each part again.
         let parameters = context.parameters
-        var key = route
-        key.reserveCapacity(route.utf8.count + 80)
-        key += "\u{0}"
-        key += parameters.get("kind") ?? ""
-        key += "\u{0}"
-        key += parameters.get("name") ?? ""
-        key += "\u{0}"
-        key += parameters.get("version") ?? ""
-        return key
+        return "\(route)\u{0}\(parameters.get("kind") ?? "")\u{0}\(parameters.get("name") ?? "")\u{0}\(parameters.get("version") ?? "")"
     }
 
     /// The package as `.tar.gz`, its ETag the package digest.
