@@ -144,7 +144,7 @@ struct StoreTests {
         }
     }
 
-    @Test("SQLite: the folder is created, WAL and foreign keys are on, with a busy timeout")
+    @Test("SQLite: the folder is created, WAL and foreign keys are on, with a busy timeout and temporary storage in memory")
     func sqlitePragmas() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -158,6 +158,12 @@ struct StoreTests {
         #expect(try await database.first("SELECT 1 AS one", [])?.int("one") == 1)
         let busy = try await database.transaction { try await $0.first("PRAGMA busy_timeout", [])?.int("timeout") }
         #expect((busy ?? 0) >= 1000)
+        // Statement journals and temporary tables in memory (2), on the writer and on a reader: a
+        // multi-row INSERT inside a sync's transaction journals every page it changes, and on disk
+        // that was thousands of writes to /var/tmp per first sync.
+        let writerTempStore = try await database.transaction { try await $0.first("PRAGMA temp_store", [])?.int("temp_store") }
+        #expect(writerTempStore == 2)
+        #expect(try await database.first("PRAGMA temp_store", [])?.int("temp_store") == 2)
         await database.close()
     }
 

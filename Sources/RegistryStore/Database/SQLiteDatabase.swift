@@ -101,6 +101,12 @@ public final class SQLiteDatabase: Database {
             // read them all again from the file (three quarters of its time in pread).
             _ = try connection.run("PRAGMA cache_size = -\(cacheKiB)", [])
             _ = try connection.run("PRAGMA busy_timeout = \(busyTimeout)", [])
+            // Statement journals and temporary tables in memory. A multi-row INSERT inside a
+            // transaction (a sync stores 32 packages a statement per table) keeps the first version
+            // of each page it changes in a statement journal, which SQLite spills to a file in
+            // /var/tmp past 64 KiB: a first sync of 500 skills into 100,000 wrote 9.5 MB there in
+            // 4,400 writes on the writer's thread (docs/benchmarks.md).
+            _ = try connection.run("PRAGMA temp_store = MEMORY", [])
         }
     }
 
