@@ -250,7 +250,8 @@ public struct SyncService: Sendable {
         // Each package is read and prepared ahead (up to `ahead` at once, on ``BackgroundWork``'s
         // low-priority threads, with one open repository per thread) while the ones before it are
         // stored: `batchSize` at a time, in the repository's order, in one transaction (a commit
-        // and a thread switch per package cost more than storing it).
+        // and a thread switch per package cost more than storing it). A batch is gathered while
+        // the one before it is stored, so the writer does not wait for the gathering.
         let batchSize = 32, ahead = 2 * batchSize
         let reader = git.blobReader(repositoryPath: repositoryPath)
         var preparing: [Int: Task<PreparedPackage, Never>] = [:]
@@ -259,29 +260,12 @@ public struct SyncService: Sendable {
             let asset = assets[index]
             preparing[index] = Task { await self.prepare(asset, reader: reader, url: url, branch: branch, commit: commit, source: source, owner: owner) }
         }
+        var storing: StoringBatch?
         defer { for task in preparing.values { task.cancel() } }
         for index in 0..<min(ahead, assets.count) { start(index) }
-        for first in stride(from: 0, to: assets.count, by: batchSize) {
-            var ready: [(asset: DiscoveredAsset, package: PreparedSyncPackage)] = []
-            for index in first..<min(first + batchSize, assets.count) {
-                guard let task = preparing.removeValue(forKey: index) else { continue }
-                let prepared = await task.value
-                start(index + ahead)
-                let asset = assets[index]
-                for note in asset.notes {
-                    try await log.add(kind: asset.kind, path: asset.location, severity: "warning", message: note)
-                }
-                switch prepared {
-                case .failed(let problem):
-                    run.failed += 1
-                    failedLocations.insert(asset.location)
-                    try await log.add(kind: asset.kind, path: asset.location, severity: "error", message: problem)
-                case .ready(let package):
-                    ready.append((asset, package))
-                }
-            }
-            let outcomes = try await store(ready, log: log)
-            for ((asset, _), outcome) in zip(ready, outcomes) {
+        func record(_ batch: StoringBatch) async throws {
+            let outcomes = try await finishStoring(batch, log: log)
+            for ((asset, _), outcome) in zip(batch.packages, outcomes) {
                 let gitPath = asset.location.split(separator: "#").first.map(String.init) ?? asset.location
                 switch outcome {
                 case .created(let assetId, let versionId, _, _, let newAsset):
@@ -298,34 +282,84 @@ public struct SyncService: Sendable {
                 }
             }
         }
+        do {
+            for first in stride(from: 0, to: assets.count, by: batchSize) {
+                var ready: [(asset: DiscoveredAsset, package: PreparedSyncPackage)] = []
+                for index in first..<min(first + batchSize, assets.count) {
+                    guard let task = preparing.removeValue(forKey: index) else { continue }
+                    let prepared = await task.value
+                    start(index + ahead)
+                    let asset = assets[index]
+                    for note in asset.notes {
+                        try await log.add(kind: asset.kind, path: asset.location, severity: "warning", message: note)
+                    }
+                    switch prepared {
+                    case .failed(let problem):
+                        run.failed += 1
+                        failedLocations.insert(asset.location)
+                        try await log.add(kind: asset.kind, path: asset.location, severity: "error", message: problem)
+                    case .ready(let package):
+                        ready.append((asset, package))
+                    }
+                }
+                if let previous = storing {
+                    storing = nil
+                    try await record(previous)
+                }
+                storing = startStoring(ready, log: log)
+            }
+            if let last = storing {
+                storing = nil
+                try await record(last)
+            }
+        } catch {
+            // The batch being stored ends (committed or rolled back) before the run is recorded.
+            _ = await storing?.task.result
+            throw error
+        }
         let done = ContinuousClock.now
         logger.debug("repository synced", metadata: ["url": "\(LibGit2.redact(url))", "packages": "\(assets.count)",
                                                      "fetch_ms": "\(Self.milliseconds(fetched - clock))", "publish_ms": "\(Self.milliseconds(done - fetched))"])
         return commit
     }
 
-    /// Stores prepared packages in one transaction (a commit and a thread switch per package
-    /// cost more than storing it), with the run's diagnostics waiting in `log` and those of the
-    /// batch's outcomes: they are there exactly when the packages are, for the price of no commit
-    /// of their own. When one of the packages is refused, or the transaction fails, the batch is
-    /// rolled back and each is stored again in a transaction of its own, so a refusal costs only
-    /// its own package; the diagnostics then go back to `log`, with each outcome's.
-    private func store(_ batch: [(asset: DiscoveredAsset, package: PreparedSyncPackage)], log: DiagnosticLog) async throws -> [SyncPublishOutcome] {
-        guard !batch.isEmpty else { return [] }
-        let waiting = log.take(), runId = log.runId, publisher = self.publisher
-        do {
-            let outcomes = try await registry.transaction { stores in
+    /// A batch being stored in a transaction of its own, with the diagnostics it took from the log.
+    private struct StoringBatch {
+        let packages: [(asset: DiscoveredAsset, package: PreparedSyncPackage)]
+        let diagnostics: [NewSyncDiagnostic]
+        let task: Task<[SyncPublishOutcome], any Error>
+    }
+
+    /// Starts storing prepared packages in one transaction (a commit and a thread switch per
+    /// package cost more than storing it), with the run's diagnostics waiting in `log` and those
+    /// of the batch's outcomes: they are there exactly when the packages are, for the price of no
+    /// commit of their own. ``finishStoring(_:log:)`` waits for it.
+    private func startStoring(_ batch: [(asset: DiscoveredAsset, package: PreparedSyncPackage)], log: DiagnosticLog) -> StoringBatch {
+        let waiting = batch.isEmpty ? [] : log.take(), runId = log.runId, publisher = self.publisher, registry = self.registry
+        let task = Task<[SyncPublishOutcome], any Error> {
+            guard !batch.isEmpty else { return [] }
+            return try await registry.transaction { stores in
                 let outcomes = try await publisher.store(batch.map(\.package), in: stores)
                 let diagnostics = waiting + zip(batch, outcomes).compactMap { Self.diagnostic($1, of: $0.asset) }
                 if !diagnostics.isEmpty { try await stores.sync.addDiagnostics(runId: runId, diagnostics) }
                 return outcomes
             }
-            return outcomes
+        }
+        return StoringBatch(packages: batch, diagnostics: waiting, task: task)
+    }
+
+    /// The outcomes of a batch. When one of the packages was refused, or the transaction failed,
+    /// the batch was rolled back: each package is stored again in a transaction of its own, so a
+    /// refusal costs only its own package, and the diagnostics go back to `log`, with each
+    /// outcome's.
+    private func finishStoring(_ batch: StoringBatch, log: DiagnosticLog) async throws -> [SyncPublishOutcome] {
+        do {
+            return try await batch.task.value
         } catch {
-            log.putBack(waiting)
+            log.putBack(batch.diagnostics)
             var outcomes: [SyncPublishOutcome] = []
-            for (_, package) in batch { outcomes.append(await package.storeAlone()) }
-            for ((asset, _), outcome) in zip(batch, outcomes) {
+            for (_, package) in batch.packages { outcomes.append(await package.storeAlone()) }
+            for ((asset, _), outcome) in zip(batch.packages, outcomes) {
                 if let diagnostic = Self.diagnostic(outcome, of: asset) { try await log.add(diagnostic) }
             }
             return outcomes

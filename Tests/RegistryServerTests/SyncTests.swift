@@ -77,6 +77,55 @@ struct SyncTests {
         }
     }
 
+    @Test("a first sync of several batches: each package's outcome is recorded once; a refusal in the second batch and broken packages in the second and third cost only themselves; notes are written once", arguments: TestDatabases.backends)
+    func severalBatches(backend: TestBackend) async throws {
+        // 80 skills are three batches of 32, 32 and 16; each is gathered while the one before it is stored.
+        let names = (0..<80).map { "many-" + String(repeating: "0", count: $0 < 10 ? 1 : 0) + "\($0)" }
+        var files: [String: String] = [:]
+        for name in names {
+            files["skills/\(name)/SKILL.md"] = "---\nname: \(name)\ndescription: Skill \(name)\n---\nBody of \(name).\n"
+        }
+        // Broken: many-50 in the batch with the refusal (its error waits in the log for that
+        // batch's transaction, which is rolled back), many-70 in the batch gathered meanwhile.
+        files["skills/many-50/SKILL.md"] = "---\nname: [broken\n---\n"
+        files["skills/many-70/SKILL.md"] = "---\nname: [broken\n---\n"
+        let fixture = try GitFixture()
+        defer { fixture.remove() }
+        // Links are left out with a warning, noted while the batch is gathered: the one in
+        // many-45 waits in the log for the rolled-back transaction, the one in many-75 is noted
+        // while that transaction runs.
+        try fixture.repository("many", files: files, symlinks: ["skills/many-45/passwd": "/etc/passwd", "skills/many-75/passwd": "/etc/passwd"])
+        try await TestApp.run(backend, environment: ["SYNC_ALLOW_FILE_URLS": "true"]) { (app: TestApp) async throws in
+            let other = try await app.register("owner-of-40")
+            try await app.publishArchive(.skill, TestApp.skill("many-40", version: "1.0.0"), key: other.apiKey)
+            let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "many", "url": fixture.fileURL("many"), "branch": "main"])
+            let source = try #require(created.json["id"] as? Int)
+            let run = try await Self.syncNow(app, source: source)
+            #expect(run["status"] as? String == "partial", "\(run)")
+            #expect(run["created"] as? Int == 77, "\(run)")
+            #expect(run["failed"] as? Int == 3, "\(run)")
+            let diagnostics = try #require(run["diagnostics"] as? [[String: Any]])
+            let added = diagnostics.filter { $0["message"] as? String == "added as version 1.0.0" }.compactMap { $0["name"] as? String }
+            let expected = names.filter { !["many-40", "many-50", "many-70"].contains($0) }
+            #expect(added.sorted() == expected, "every stored package once: \(added)")
+            // The first batch had no refusal: its outcomes are written in the repository's order.
+            #expect(Array(added.prefix(32)) == Array(expected.prefix(32)))
+            #expect(diagnostics.filter { (($0["message"] as? String)?.contains("conflict") ?? false) }.compactMap { $0["path"] as? String } == ["skills/many-40"])
+            for linked in ["skills/many-45", "skills/many-75"] {
+                #expect(diagnostics.filter { (($0["message"] as? String)?.contains("symbolic link") ?? false) && (($0["path"] as? String)?.hasPrefix(linked) ?? false) }.count == 1, "\(linked): \(diagnostics.filter { $0["severity"] as? String == "warning" })")
+            }
+            for broken in ["skills/many-50", "skills/many-70"] {
+                #expect(diagnostics.filter { $0["severity"] as? String == "error" && ($0["path"] as? String) == broken }.count == 1, "\(broken)")
+            }
+            #expect(try await Self.count(app, "asset_versions") == 78, "77 synced and the one published before")
+            let owner = try await app.request(.get, "/api/v1/assets/skill/many-40")
+            #expect((owner.json["asset"] as? [String: Any])?["owner"] as? String == "owner-of-40")
+            for name in ["many-00", "many-39", "many-41", "many-49", "many-51", "many-69", "many-71", "many-79"] {
+                #expect(try await app.request(.get, "/api/v1/assets/skill/\(name)").status == .ok, "\(name)")
+            }
+        }
+    }
+
     @Test("first sync indexes everything; an unchanged re-sync writes nothing; an edit, an addition and a deletion upstream", arguments: TestDatabases.backends)
     func lifecycle(backend: TestBackend) async throws {
         let fixture = try GitFixture()
