@@ -306,7 +306,7 @@ public struct SyncService: Sendable {
                     storing = nil
                     try await record(previous)
                 }
-                storing = startStoring(ready, log: log)
+                storing = ready.isEmpty ? nil : startStoring(ready, log: log)
             }
             if let last = storing {
                 storing = nil
@@ -333,12 +333,11 @@ public struct SyncService: Sendable {
     /// Starts storing prepared packages in one transaction (a commit and a thread switch per
     /// package cost more than storing it), with the run's diagnostics waiting in `log` and those
     /// of the batch's outcomes: they are there exactly when the packages are, for the price of no
-    /// commit of their own. ``finishStoring(_:log:)`` waits for it.
+    /// commit of their own. ``finishStoring(_:log:)`` waits for it. `batch` is not empty.
     private func startStoring(_ batch: [(asset: DiscoveredAsset, package: PreparedSyncPackage)], log: DiagnosticLog) -> StoringBatch {
-        let waiting = batch.isEmpty ? [] : log.take(), runId = log.runId, publisher = self.publisher, registry = self.registry
+        let waiting = log.take(), runId = log.runId, publisher = self.publisher, registry = self.registry
         let task = Task<[SyncPublishOutcome], any Error> {
-            guard !batch.isEmpty else { return [] }
-            return try await registry.transaction { stores in
+            try await registry.transaction { stores in
                 let outcomes = try await publisher.store(batch.map(\.package), in: stores)
                 let diagnostics = waiting + zip(batch, outcomes).compactMap { Self.diagnostic($1, of: $0.asset) }
                 if !diagnostics.isEmpty { try await stores.sync.addDiagnostics(runId: runId, diagnostics) }

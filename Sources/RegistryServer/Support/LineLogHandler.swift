@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RegistryStore
 
 /// How the server writes its log: readable lines or one JSON object per line.
 public enum LogFormat: String, Sendable {
@@ -60,7 +61,7 @@ struct LineLogHandler: LogHandler {
 
     private func jsonLine(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata, _ source: String) -> String? {
         var fields = metadata.mapValues { "\($0)" }
-        fields["ts"] = Date().formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon)) + "Z"
+        fields["ts"] = SQLTimestamp.format(Date())
         fields["level"] = level.rawValue
         fields["message"] = message.description
         fields["label"] = label
