@@ -72,6 +72,29 @@ struct ManifestTests {
         }
     }
 
+    @Test("numbers where text is read become text, whole ones without a fraction, and none too large for Int64 stops the server")
+    func numbersAsText() throws {
+        #expect(JSONValue.text(ofNumber: 3) == "3")
+        #expect(JSONValue.text(ofNumber: -0.0) == "0")
+        #expect(JSONValue.text(ofNumber: 2.5) == "2.5")
+        #expect(JSONValue.text(ofNumber: 1e18) == "1000000000000000000")
+        #expect(JSONValue.text(ofNumber: 1.7976931348623157e308) == "1.7976931348623157e+308")
+        #expect(JSONValue.text(ofNumber: .infinity) == "inf")
+        // YAML's .inf and a huge whole number as a version: a 422 naming the field, not a trap.
+        for version in [".inf", "-.inf", "1e300", "9223372036854775808"] {
+            #expect {
+                _ = try SkillManifest.parse(Array("---\nname: ok\ndescription: x\nversion: \(version)\n---\n".utf8))
+            } throws: { error in
+                (error as? ManifestError)?.field == "version"
+            }
+        }
+        // An MCP server's headers and env as the fuzzer sent them (POST /api/v1/mcps).
+        let json = #"{"name": "gh", "description": "GitHub", "url": "https://example.com/mcp", "headers": {"big": 1.7976931348623157e+308, "whole": 7, "neg": -5.428860563871223e+16}, "env": {"TOKEN": 1e300}}"#
+        let config = try JSONDecoder().decode(MCPServerConfig.self, from: Data(json.utf8))
+        #expect(config.headers == ["big": "1.7976931348623157e+308", "whole": "7", "neg": "-54288605638712232"])
+        #expect(config.env == ["TOKEN": "1e+300"])
+    }
+
     @Test("bad manifests name the file, the field and the fix", arguments: [
         ("no frontmatter", "# Just markdown\n", nil as String?, "must start with YAML frontmatter"),
         ("unclosed", "---\nname: a\n", nil, "not closed"),

@@ -117,7 +117,7 @@ public struct Frontmatter: Sendable {
         switch fields[key] {
         case nil, .null: return nil
         case .string(let text): return text.trimmedOfSpaces(includingNewlines: true)
-        case .number(let number): return number.rounded() == number ? String(Int64(number)) : String(number)
+        case .number(let number): return JSONValue.text(ofNumber: number)
         default: throw ManifestError(file: file, field: key, "must be text")
         }
     }

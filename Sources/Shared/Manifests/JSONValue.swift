@@ -33,6 +33,13 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// A number as manifest text: a whole number without a fraction (`3`, not `3.0`), any other
+    /// as Swift writes it (`2.5`, `1e+300`, `inf`). `Int64(exactly:)`, because a whole number
+    /// beyond Int64 (`1.7976931348623157e308`, `.inf` in YAML) stopped the server in `Int64(_:)`.
+    public static func text(ofNumber number: Double) -> String {
+        Int64(exactly: number).map(String.init) ?? String(number)
+    }
+
     /// Converts what a YAML or JSON parser produced (`[String: Any]`, `[Any]`, scalars).
     public init(any value: Any?) {
         switch value {

@@ -74,7 +74,7 @@ public struct MCPServerConfig: Sendable, Equatable, Codable {
         for (name, value) in raw {
             switch value {
             case .string(let text): result[name] = text
-            case .number(let number): result[name] = number.rounded() == number ? String(Int64(number)) : String(number)
+            case .number(let number): result[name] = JSONValue.text(ofNumber: number)
             case .bool(let flag): result[name] = String(flag)
             case .null: result[name] = ""
             default: throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "value of '\(name)' must be text")
