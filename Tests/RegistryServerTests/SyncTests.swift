@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Shared
+import SyncWorker
 import Testing
 import TestSupport
 @testable import RegistryServer
@@ -79,7 +80,8 @@ struct SyncTests {
 
     @Test("a first sync of several batches: each package's outcome is recorded once; a refusal in the second batch and broken packages in the second and third cost only themselves; notes are written once", arguments: TestDatabases.backends)
     func severalBatches(backend: TestBackend) async throws {
-        // 80 skills are three batches of 32, 32 and 16; each is gathered while the one before it is stored.
+        // 80 skills are three batches of 32, 32 and 16 (a service of its own: the server's batches
+        // are of 128); each is gathered while the one before it is stored.
         let names = (0..<80).map { "many-" + String(repeating: "0", count: $0 < 10 ? 1 : 0) + "\($0)" }
         var files: [String: String] = [:]
         for name in names {
@@ -100,7 +102,11 @@ struct SyncTests {
             try await app.publishArchive(.skill, TestApp.skill("many-40", version: "1.0.0"), key: other.apiKey)
             let created = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["name": "many", "url": fixture.fileURL("many"), "branch": "main"])
             let source = try #require(created.json["id"] as? Int)
-            let run = try await Self.syncNow(app, source: source)
+            let service = SyncService(registry: app.services.registry, git: LibGit2Client(), publisher: ServerSyncPublisher(publisher: app.services.publisher, registry: app.services.registry),
+                                      workDirectory: app.services.syncService.workDirectory, limits: app.services.packageLimits, batching: SyncBatching(packages: 32, ahead: 64),
+                                      timeout: .seconds(60), logger: app.services.logger, credentials: { _ in .none })
+            let finished = try await service.run(sourceId: Int64(source), trigger: "api")
+            let run = try await app.request(.get, "/api/v1/admin/sync-runs/\(finished.id)", auth: .apiKey(TestApp.adminAPIKey)).json
             #expect(run["status"] as? String == "partial", "\(run)")
             #expect(run["created"] as? Int == 77, "\(run)")
             #expect(run["failed"] as? Int == 3, "\(run)")
