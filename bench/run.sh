@@ -291,6 +291,20 @@ clone_ms() { # clone_ms URL [--bare]: one clone's wall time in ms
     echo $(( ($(date +%s%N) - started) / 1000000 ))
 }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+# The server was started again after the rows with the response cache off (above), so its first
+# sync pays what only a new process pays: the write-ahead log's file grows from nothing (SQLite
+# deletes it when the last connection closes), and the heap and SQLite's page caches fill. That
+# sync, of a repository of its own, is a row of its own; the rows after it are first syncs of new
+# repositories by a server that has synced before, as a running registry's are.
+skill_repository "$WORK/repo-500-start" 206000
+git clone -q --bare "$WORK/repo-500-start" "$WORK/served-500-start.git"
+URL="git://127.0.0.1:$DAEMON_PORT/served-500-start.git"
+SOURCE=$(add_source "bench-500-start" "$URL")
+first=$(sync_once)
+wait_idle "$SERVER"
+bare=$(clone_ms "$URL" --bare); checkout=$(clone_ms "$URL")
+record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, loose objects, the server's first since it started (one sync)\", \"ms\": $first, \"git_clone_ms\": $checkout, \"git_clone_bare_ms\": $bare}"
+echo "    the server's first sync since it started (loose objects) $first ms; git clone $checkout ms; git clone --bare $bare ms"
 for layout in loose packed; do
     firsts=(); bare=(); checkout=()
     for copy in 0 1 2; do
