@@ -291,34 +291,34 @@ clone_ms() { # clone_ms URL [--bare]: one clone's wall time in ms
     echo $(( ($(date +%s%N) - started) / 1000000 ))
 }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+# first_sync NAME OFFSET LAYOUT: a new repository of 500 skills (bench/seed.py's indices from
+# OFFSET), served loose or repacked (LAYOUT packed), synced once by a new source and then cloned
+# bare and with a checkout. Sets FIRST, BARE and CHECKOUT (ms), and URL and SOURCE.
+first_sync() {
+    skill_repository "$WORK/repo-$1" "$2"
+    git clone -q --bare "$WORK/repo-$1" "$WORK/served-$1.git"
+    [ "$3" = loose ] || git -C "$WORK/served-$1.git" repack -a -d -q
+    URL="git://127.0.0.1:$DAEMON_PORT/served-$1.git"
+    SOURCE=$(add_source "bench-$1" "$URL")
+    FIRST=$(sync_once)
+    # The READMEs of a new version are rendered after its run: the clones wait for that.
+    wait_idle "$SERVER"
+    BARE=$(clone_ms "$URL" --bare); CHECKOUT=$(clone_ms "$URL")
+}
 # The server was started again after the rows with the response cache off (above), so its first
 # sync pays what only a new process pays: the write-ahead log's file grows from nothing (SQLite
 # deletes it when the last connection closes), and the heap and SQLite's page caches fill. That
 # sync, of a repository of its own, is a row of its own; the rows after it are first syncs of new
 # repositories by a server that has synced before, as a running registry's are.
-skill_repository "$WORK/repo-500-start" 206000
-git clone -q --bare "$WORK/repo-500-start" "$WORK/served-500-start.git"
-URL="git://127.0.0.1:$DAEMON_PORT/served-500-start.git"
-SOURCE=$(add_source "bench-500-start" "$URL")
-first=$(sync_once)
-wait_idle "$SERVER"
-bare=$(clone_ms "$URL" --bare); checkout=$(clone_ms "$URL")
-record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, loose objects, the server's first since it started (one sync)\", \"ms\": $first, \"git_clone_ms\": $checkout, \"git_clone_bare_ms\": $bare}"
-echo "    the server's first sync since it started (loose objects) $first ms; git clone $checkout ms; git clone --bare $bare ms"
+first_sync 500-start 206000 loose
+record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, loose objects, the server's first since it started (one sync)\", \"ms\": $FIRST, \"git_clone_ms\": $CHECKOUT, \"git_clone_bare_ms\": $BARE}"
+echo "    the server's first sync since it started (loose objects) $FIRST ms; git clone $CHECKOUT ms; git clone --bare $BARE ms"
 for layout in loose packed; do
     firsts=(); bare=(); checkout=()
     for copy in 0 1 2; do
         skip=0; [ "$layout" = packed ] && skip=3
-        offset=$(( 200000 + (copy + skip) * 1000 ))
-        skill_repository "$WORK/repo-500-$layout-$copy" "$offset"
-        git clone -q --bare "$WORK/repo-500-$layout-$copy" "$WORK/served-500-$layout-$copy.git"
-        [ "$layout" = loose ] || git -C "$WORK/served-500-$layout-$copy.git" repack -a -d -q
-        URL="git://127.0.0.1:$DAEMON_PORT/served-500-$layout-$copy.git"
-        SOURCE=$(add_source "bench-500-$layout-$copy" "$URL")
-        firsts+=("$(sync_once)")
-        # The READMEs of a new version are rendered after its run: the clones wait for that.
-        wait_idle "$SERVER"
-        bare+=("$(clone_ms "$URL" --bare)"); checkout+=("$(clone_ms "$URL")")
+        first_sync "500-$layout-$copy" $(( 200000 + (copy + skip) * 1000 )) "$layout"
+        firsts+=("$FIRST"); bare+=("$BARE"); checkout+=("$CHECKOUT")
     done
     record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, $layout objects\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")]}"
     echo "    first sync ($layout objects) ${firsts[*]} ms; git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
