@@ -91,10 +91,13 @@ struct SyncBatchingTests {
             }
             // 50,000 bytes are three packages: the batches are of three, the last of one.
             #expect(state.batches.map(\.count) == Array(repeating: 3, count: 13) + [1], "\(state.batches.map(\.count))")
-            // What waits: under the limit, plus a package being read on each preparing thread and
-            // one read in its turn. Reading 30 ahead without the limit holds ~600 KB.
+            // What waits: under the limit, plus a package being read on each preparing thread (each
+            // passed the check under the limit) and the batch being gathered, whose packages may
+            // be read in their turn with the limit reached (three here). Reading 30 ahead without
+            // the limit holds ~600 KB. (The bound once said one package read in its turn; a run
+            // of 2026-12-07 held nine, 158,013 bytes, three of them the gathered batch's.)
             let threads = ProcessInfo.processInfo.activeProcessorCount
-            #expect(state.peak <= 100_000 + (threads + 1) * packageBytes, "peak \(state.peak) bytes with packages of \(packageBytes)")
+            #expect(state.peak <= 100_000 + (threads + 3) * packageBytes, "peak \(state.peak) bytes with packages of \(packageBytes)")
             for name in ["held-00", "held-17", "held-39"] {
                 let asset = try await app.request(.get, "/api/v1/assets/skill/\(name)")
                 #expect(asset.status == .ok, "\(name)")

@@ -61,9 +61,15 @@ struct SyncTests {
                 let detail = try await app.request(.get, "/api/v1/admin/sync-runs/\(try #require(run["id"] as? Int))", auth: .apiKey(TestApp.adminAPIKey))
                 return (detail.json["diagnostics"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? []
             }
+            // Where the run's time went: one info line each, the fetch and the reading and storing.
+            let timing = try #require(try await messages(first).first { $0.hasPrefix("fetched in ") }, "a run says how long its fetch took")
+            let numbers = timing.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            #expect(timing.contains("; read and stored 2 packages in ") && numbers.count == 3 && numbers[1] == 2, "\(timing)")
+            #expect(numbers.count == 3 && numbers[0] + numbers[2] <= duration + 1, "fetch and store fit in the run: \(timing), \(duration) ms")
             let second = try await Self.syncNow(app, source: source)
             #expect(second["status"] as? String == "succeeded" && second["unchanged"] as? Int == 2)
             #expect(try await messages(second).contains { $0.hasPrefix("unchanged: still at") }, "nothing was read again")
+            #expect(try await messages(second).contains { $0.hasPrefix("fetched in ") && $0.hasSuffix(" ms; nothing to read") })
 
             #expect(try await app.request(.delete, "/api/v1/assets/skill/fast-b", auth: .apiKey(TestApp.adminAPIKey)).status.code < 300)
             let third = try await Self.syncNow(app, source: source)
@@ -413,6 +419,7 @@ struct SyncListingTests {
             ],
         ], token: "org-token")
         defer { api.stop() }
+        let organisationRepositories: Set = [clone("repo-a"), clone("repo-b")]
         try await TestApp.run(.sqlite) { (app: TestApp) async throws in
             let apiURL = "http://127.0.0.1:\(api.port)"
             let github = try await app.request(.post, "/api/v1/admin/sync-sources", auth: .apiKey(TestApp.adminAPIKey), json: ["kind": "github_org", "organization": "acme", "api_url": apiURL, "token": "org-token"])
@@ -421,6 +428,9 @@ struct SyncListingTests {
             let run = try await SyncTests.syncNow(app, source: try #require(github.json["id"] as? Int))
             #expect(run["status"] as? String == "succeeded", "\(run)")
             #expect(run["created"] as? Int == 2)
+            let timings = (run["diagnostics"] as? [[String: Any]] ?? []).filter { ($0["message"] as? String)?.hasPrefix("fetched in ") ?? false }
+            let timedPaths = Set(timings.compactMap { $0["path"] as? String })
+            #expect(timedPaths == organisationRepositories, "each repository's timing is at its URL: \(timings)")
             #expect(try await app.request(.get, "/api/v1/assets/skill/from-a").status == .ok)
             #expect(try await app.request(.get, "/api/v1/assets/skill/from-b").status == .ok, "the second page was read")
             #expect(try await app.request(.get, "/api/v1/assets/skill/from-archive").status == .notFound, "archived repositories are skipped")
