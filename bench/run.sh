@@ -261,19 +261,24 @@ DAEMON_PORT="$(free_port)"
 git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$DAEMON_PORT" "$WORK" &
 PIDS+=("$!")
 sleep 1
-sync_once() { # prints the run's duration in ms, as the run records it (duration_ms)
-    local run answer
+# sync_once: syncs $SOURCE once and sets SYNC_MS (the run's duration_ms), and FETCH_MS and
+# STORE_MS, the run's own split of it (its "fetched in … ms; read and stored … in … ms" line).
+sync_once() {
+    local run answer parsed
     run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
     while :; do
         answer=$(curl -fsS "$BASE/api/v1/admin/sync-runs/$run" -H "X-API-Key: $ADMIN_KEY")
         grep -q '"status":"running"' <<<"$answer" || break
         sleep 0.01
     done
-    python3 -c '
-import json, sys
+    parsed=$(python3 -c '
+import json, re, sys
 run = json.loads(sys.argv[1])
 assert run["status"] == "succeeded", run
-print(int(run["duration_ms"]))' "$answer"
+split = [re.match(r"fetched in (\d+) ms(?:; read and stored \d+ packages? in (\d+) ms)?", d["message"]) for d in run.get("diagnostics", [])]
+split = next((m for m in split if m), None)
+print(int(run["duration_ms"]), split.group(1) if split else "null", (split.group(2) or 0) if split else "null")' "$answer")
+    read -r SYNC_MS FETCH_MS STORE_MS <<<"$parsed"
 }
 add_source() { # add_source NAME URL: the new source's id
     curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
@@ -293,14 +298,16 @@ clone_ms() { # clone_ms URL [--bare]: one clone's wall time in ms
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 # first_sync NAME OFFSET LAYOUT: a new repository of 500 skills (bench/seed.py's indices from
 # OFFSET), served loose or repacked (LAYOUT packed), synced once by a new source and then cloned
-# bare and with a checkout. Sets FIRST, BARE and CHECKOUT (ms), and URL and SOURCE.
+# bare and with a checkout. Sets FIRST, its FETCH and STORE, BARE and CHECKOUT (ms), and URL
+# and SOURCE.
 first_sync() {
     skill_repository "$WORK/repo-$1" "$2"
     git clone -q --bare "$WORK/repo-$1" "$WORK/served-$1.git"
     [ "$3" = loose ] || git -C "$WORK/served-$1.git" repack -a -d -q
     URL="git://127.0.0.1:$DAEMON_PORT/served-$1.git"
     SOURCE=$(add_source "bench-$1" "$URL")
-    FIRST=$(sync_once)
+    sync_once
+    FIRST=$SYNC_MS FETCH=$FETCH_MS STORE=$STORE_MS
     # The READMEs of a new version are rendered after its run: the clones wait for that.
     wait_idle "$SERVER"
     BARE=$(clone_ms "$URL" --bare); CHECKOUT=$(clone_ms "$URL")
@@ -310,28 +317,30 @@ first_sync() {
 # caches fill. So that is a row of its own, the median of three: each time the server is stopped
 # and started again and syncs a repository of its own once. The rows after it are first syncs of
 # new repositories by a server that has synced before, as a running registry's are.
-firsts=(); bare=(); checkout=()
+# split_json: the fetch and store parts of the runs in $firsts, $fetches and $stores, as JSON fields.
+split_json() { echo "\"fetch_ms\": $(median "${fetches[@]}"), \"store_ms\": $(median "${stores[@]}"), \"fetch_runs\": [$(IFS=,; echo "${fetches[*]}")], \"store_runs\": [$(IFS=,; echo "${stores[*]}")]"; }
+firsts=(); fetches=(); stores=(); bare=(); checkout=()
 for copy in 0 1 2; do
     stop_server
     start_server
     first_sync "500-start-$copy" $(( 206000 + copy * 1000 )) loose
-    firsts+=("$FIRST"); bare+=("$BARE"); checkout+=("$CHECKOUT")
+    firsts+=("$FIRST"); fetches+=("$FETCH"); stores+=("$STORE"); bare+=("$BARE"); checkout+=("$CHECKOUT")
 done
-record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, loose objects, a new server's first (started again before each)\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")]}"
-echo "    a new server's first sync (loose objects) ${firsts[*]} ms; git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
+record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, loose objects, a new server's first (started again before each)\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")], $(split_json)}"
+echo "    a new server's first sync (loose objects) ${firsts[*]} ms (fetch ${fetches[*]}, read and store ${stores[*]}); git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
 for layout in loose packed; do
-    firsts=(); bare=(); checkout=()
+    firsts=(); fetches=(); stores=(); bare=(); checkout=()
     for copy in 0 1 2; do
         skip=0; [ "$layout" = packed ] && skip=3
         first_sync "500-$layout-$copy" $(( 200000 + (copy + skip) * 1000 )) "$layout"
-        firsts+=("$FIRST"); bare+=("$BARE"); checkout+=("$CHECKOUT")
+        firsts+=("$FIRST"); fetches+=("$FETCH"); stores+=("$STORE"); bare+=("$BARE"); checkout+=("$CHECKOUT")
     done
-    record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, $layout objects\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")]}"
-    echo "    first sync ($layout objects) ${firsts[*]} ms; git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
+    record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, $layout objects\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")], $(split_json)}"
+    echo "    first sync ($layout objects) ${firsts[*]} ms (fetch ${fetches[*]}, read and store ${stores[*]}); git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
 done
 # The last source again, unchanged: five re-syncs.
 resync=()
-for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
+for _ in 1 2 3 4 5; do sync_once; resync+=("$SYNC_MS"); done
 record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, 500 skills\", \"ms\": $(median "${resync[@]}")}"
 echo "    unchanged re-sync median $(median "${resync[@]}") ms"
 
@@ -340,16 +349,17 @@ if [ "$QUICK" = 1 ]; then HISTORY_MB=100; else HISTORY_MB=300; fi
 echo "==> sync of a ${HISTORY_MB} MB history against git clone"
 python3 bench/history.py "$WORK/served-history.git" "$HISTORY_MB"
 SOURCE=$(add_source bench-history "git://127.0.0.1:$DAEMON_PORT/served-history.git")
-first=$(sync_once)
+sync_once
+first=$SYNC_MS fetches=("$FETCH_MS") stores=("$STORE_MS")
 wait_idle "$SERVER"
 bare=(); checkout=()
 for _ in 1 2 3; do
     bare+=("$(clone_ms "git://127.0.0.1:$DAEMON_PORT/served-history.git" --bare)"); checkout+=("$(clone_ms "git://127.0.0.1:$DAEMON_PORT/served-history.git")")
 done
 resync=()
-for _ in 1 2 3 4 5; do resync+=("$(sync_once)"); done
+for _ in 1 2 3 4 5; do sync_once; resync+=("$SYNC_MS"); done
 pack_mb=$(du -sm "$WORK/served-history.git" | cut -f1)
-record "{\"kind\": \"sync\", \"name\": \"first sync, ${pack_mb} MB history, 50 skills\", \"ms\": $first, \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}")}"
+record "{\"kind\": \"sync\", \"name\": \"first sync, ${pack_mb} MB history, 50 skills\", \"ms\": $first, \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), $(split_json)}"
 record "{\"kind\": \"sync\", \"name\": \"unchanged re-sync, ${pack_mb} MB history\", \"ms\": $(median "${resync[@]}")}"
 echo "    first sync ${first} ms (git clone ${checkout[*]} ms, --bare ${bare[*]} ms); unchanged re-sync median $(median "${resync[@]}") ms"
 
