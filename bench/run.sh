@@ -312,13 +312,13 @@ first_sync() {
     wait_idle "$SERVER"
     BARE=$(clone_ms "$URL" --bare); CHECKOUT=$(clone_ms "$URL")
 }
+# split_json: the runs' fetch and store parts ($fetches, $stores) as JSON fields of a sync row.
+split_json() { echo "\"fetch_ms\": $(median "${fetches[@]}"), \"store_ms\": $(median "${stores[@]}"), \"fetch_runs\": [$(IFS=,; echo "${fetches[*]}")], \"store_runs\": [$(IFS=,; echo "${stores[*]}")]"; }
 # A new server's first sync pays what only a new process pays: the write-ahead log's file grows
 # from nothing (SQLite deletes it when the last connection closes), and the heap and SQLite's page
 # caches fill. So that is a row of its own, the median of three: each time the server is stopped
 # and started again and syncs a repository of its own once. The rows after it are first syncs of
 # new repositories by a server that has synced before, as a running registry's are.
-# split_json: the fetch and store parts of the runs in $firsts, $fetches and $stores, as JSON fields.
-split_json() { echo "\"fetch_ms\": $(median "${fetches[@]}"), \"store_ms\": $(median "${stores[@]}"), \"fetch_runs\": [$(IFS=,; echo "${fetches[*]}")], \"store_runs\": [$(IFS=,; echo "${stores[*]}")]"; }
 firsts=(); fetches=(); stores=(); bare=(); checkout=()
 for copy in 0 1 2; do
     stop_server
