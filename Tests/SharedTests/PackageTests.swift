@@ -46,6 +46,8 @@ struct PackageTests {
             ([PackageFile(path: "a.md", text: "1"), PackageFile(path: "a.md", text: "2")], "twice"),
             ([PackageFile(path: "README.md", text: "1"), PackageFile(path: "readme.md", text: "2")], "case"),
             ([PackageFile(path: "caf\u{E9}.md", text: "1"), PackageFile(path: "cafe\u{301}.md", text: "2")], "Unicode"),
+            ([PackageFile(path: "Caf\u{E9}/A.md", text: "1"), PackageFile(path: "cafe\u{301}/a.md", text: "2")], "Unicode"),
+            ([PackageFile(path: "docs\\a.md", text: "1")], "backslash"),
             ([PackageFile(path: "a", text: "1"), PackageFile(path: "a/b", text: "2")], "both a file and a folder"),
             ([PackageFile(path: "big.bin", contents: [UInt8](repeating: 1, count: 64 * 1024 + 1))], "per file"),
             ((0..<5).map { PackageFile(path: "f\($0)", contents: [UInt8](repeating: 1, count: 60 * 1024)) }, "larger than"),

@@ -82,10 +82,13 @@ extension AssetStore {
     public func insertSearchDocuments(_ documents: [(assetId: Int64, name: String, description: String, tags: [String], readme: String)]) async throws {
         switch db.dialect {
         case .sqlite:
+            // One statement for all (up to 1,000): FTS5 writes the terms it holds as a new segment
+            // of its index at each statement of the transaction that follows, so every statement
+            // made one more segment to merge later.
             try await db.insert(into: "asset_search", columns: ["rowid", "name", "description", "tags", "readme"], rows: documents.map { document in
                 let (nameText, tagText, readmeText) = Self.searchTexts(name: document.name, tags: document.tags, readme: document.readme)
                 return [.int(document.assetId), .text(nameText), .text(document.description), .text(tagText), .text(readmeText)]
-            })
+            }, perStatement: 1_000)
         case .postgres:
             for document in documents {
                 try await updateSearchDocument(assetId: document.assetId, name: document.name, description: document.description, tags: document.tags, readme: document.readme, replacing: false)

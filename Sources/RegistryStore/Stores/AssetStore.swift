@@ -235,11 +235,11 @@ public struct AssetStore: Sendable {
     /// The version's files with their bytes, as a package.
     public func package(versionId: Int64) async throws -> [PackageFile] {
         let rows = try await db.query(
-            "SELECT f.path, f.mode, b.content FROM version_files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.version_id = ? ORDER BY f.path",
+            "SELECT f.path, f.mode, f.sha256, b.content FROM version_files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.version_id = ? ORDER BY f.path",
             .int(versionId)
         )
         return try rows.map { row in
-            PackageFile(path: try row.string("path"), contents: try row.bytes("content"), executable: try row.int("mode") & 0o111 != 0)
+            PackageFile(path: try row.string("path"), contents: try row.bytes("content"), executable: try row.int("mode") & 0o111 != 0, sha256: try row.string("sha256"))
         }
     }
 

@@ -6,11 +6,24 @@ public struct PackageFile: Sendable, Equatable {
     /// 0o644 or 0o755: only the executable bit is kept.
     public let mode: Int
     public let contents: [UInt8]
+    /// Lower-case hex SHA-256 of the contents, computed once: the package's digest and the blob's
+    /// key in the database both need it (the sync worker prepares a package on one thread and
+    /// stores it on the writer's, which then need not hash its files again).
+    public let sha256: String
 
     public init(path: String, contents: [UInt8], executable: Bool = false) {
         self.path = path
         self.mode = executable ? 0o755 : 0o644
         self.contents = contents
+        self.sha256 = SHA256Hex.hex(contents)
+    }
+
+    /// A file whose digest is known: read from the registry's blobs, whose key it is.
+    public init(path: String, contents: [UInt8], executable: Bool, sha256: String) {
+        self.path = path
+        self.mode = executable ? 0o755 : 0o644
+        self.contents = contents
+        self.sha256 = sha256
     }
 
     public init(path: String, text: String) {
@@ -18,7 +31,6 @@ public struct PackageFile: Sendable, Equatable {
     }
 
     public var isExecutable: Bool { mode == 0o755 }
-    public var sha256: String { SHA256Hex.hex(contents) }
     /// The contents as UTF-8 text, or nil for binary files.
     public var text: String? { String(validating: contents, as: UTF8.self) }
 }
@@ -37,10 +49,12 @@ public struct AssetPackage: Sendable, Equatable {
             throw PackageError("the package has \(files.count) files; at most \(limits.maxFiles) are allowed")
         }
         var seen: [String: String] = [:]
+        var keys: [String] = []
         var total = 0
         for file in files {
             if let problem = PackagePath.problem(file.path) { throw PackageError(problem) }
             let key = PackagePath.collisionKey(file.path)
+            keys.append(key)
             if let earlier = seen[key] {
                 throw PackageError(earlier.utf8.elementsEqual(file.path.utf8) ? "path '\(file.path)' appears twice" : "paths '\(earlier)' and '\(file.path)' differ only in case or Unicode form")
             }
@@ -54,9 +68,8 @@ public struct AssetPackage: Sendable, Equatable {
             }
         }
         // A file may not also be a folder of another file: "a" and "a/b".
-        let paths = Set(files.map { PackagePath.collisionKey($0.path) })
-        for file in files {
-            var parent = PackagePath.collisionKey(file.path)
+        let paths = Set(keys)
+        for var parent in keys {
             while let slash = parent.lastIndex(of: "/") {
                 parent = String(parent[..<slash])
                 if paths.contains(parent) { throw PackageError("'\(parent)' is both a file and a folder") }

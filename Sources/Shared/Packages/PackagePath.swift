@@ -12,7 +12,7 @@ public enum PackagePath {
         if path.isEmpty { return "a file path is empty" }
         if path.utf8.count > maxBytes { return "path '\(path.prefix(80))…' is longer than \(maxBytes) bytes" }
         if path.utf8.contains(0) { return "path '\(printable(path))' contains a NUL character" }
-        if path.contains("\\") { return "path '\(printable(path))' contains a backslash; use '/' between folders" }
+        if path.utf8.contains(UInt8(ascii: "\\")) { return "path '\(printable(path))' contains a backslash; use '/' between folders" }
         if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "path '\(printable(path))' contains a control character" }
         if path.hasPrefix("/") { return "path '\(path)' is absolute; paths must be relative to the package root" }
         if path.count >= 2, path.dropFirst().first == ":", path.first?.isLetter == true { return "path '\(path)' looks like a Windows drive path" }
@@ -29,8 +29,10 @@ public enum PackagePath {
     /// The form two paths are compared in for duplicates: Unicode NFC and case-folded, so that
     /// `A.md`, `a.md` and a decomposed `é` cannot stand beside each other (they collide on
     /// macOS and Windows checkouts).
+    /// (An ASCII path is its own NFC form: Foundation's normalisation, a third of checking a
+    /// package's paths, is left to the others.)
     public static func collisionKey(_ path: String) -> String {
-        path.precomposedStringWithCanonicalMapping.lowercased()
+        path.utf8.allSatisfy({ $0 < 0x80 }) ? path.lowercased() : path.precomposedStringWithCanonicalMapping.lowercased()
     }
 
     static func printable(_ path: String) -> String {
