@@ -177,13 +177,15 @@ public struct AssetStore: Sendable {
     /// sync stores a batch at once); the versions by asset id.
     public func insertVersions(_ items: [(assetId: Int64, new: NewVersion)], at now: Date = Date()) async throws -> [Int64: AssetVersion] {
         var versionRows: [[SQLValue]] = []
+        let encoder = JSONEncoder()
         for (assetId, new) in items {
             let gitURL: String?, gitRef: String?, commit: String?, path: String?
             switch new.source {
             case .upload: (gitURL, gitRef, commit, path) = (nil, nil, nil, nil)
             case .git(let url, let ref, let hash, let subPath): (gitURL, gitRef, commit, path) = (url, ref, hash, subPath)
             }
-            let warningsJSON = String(decoding: try JSONEncoder().encode(new.warnings), as: UTF8.self)
+            // Most packages have no warnings: no encoder run for them.
+            let warningsJSON = new.warnings.isEmpty ? "[]" : String(decoding: try encoder.encode(new.warnings), as: UTF8.self)
             versionRows.append([
                 .int(assetId), .text(new.version.description), .int(Int64(new.version.major)), .int(Int64(new.version.minor)), .int(Int64(new.version.patch)),
                 .text(new.version.prerelease), .text(new.package.digest), .text(new.manifest), .text(new.metadataJSON), .text(new.readmeMarkdown),

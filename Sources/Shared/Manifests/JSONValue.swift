@@ -64,10 +64,52 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// Compact JSON text with sorted keys.
+    /// Compact JSON text with sorted keys, as `JSONEncoder` writes it with `.sortedKeys` and
+    /// `.withoutEscapingSlashes`. Written by hand (``JSONText``) when every key is lower-case ASCII
+    /// letters and hyphens (as manifests' keys are: the order is then byte order, whatever
+    /// Foundation's comparison does with digits and case) and every number is whole and below
+    /// 10^15 (written as an integer); otherwise by `JSONEncoder`.
     public var jsonText: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        if Self.write(self, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    /// Writes `value` as ``jsonText`` does; false (with `bytes` partly written) when a key or a
+    /// number is one that `JSONEncoder` must write.
+    private static func write(_ value: JSONValue, to bytes: inout [UInt8]) -> Bool {
+        switch value {
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value):
+            guard value.rounded() == value, abs(value) < 1e15 else { return false }
+            bytes.append(contentsOf: String(Int64(value)).utf8)
+        case .string(let value): JSONText.appendString(value, to: &bytes)
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                guard write(element, to: &bytes) else { return false }
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            guard object.keys.allSatisfy(isPlainKey) else { return false }
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONText.appendString(key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                guard write(object[key]!, to: &bytes) else { return false }
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        return true
+    }
+
+    private static func isPlainKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "-") }
     }
 }

@@ -59,7 +59,7 @@ public struct SkillManifest: Sendable, Equatable {
             warnings.append("\(file): description has \(description.count) characters; the Agent Skills limit is \(Self.descriptionLimit)")
         }
         // Counted in the bytes (the frontmatter reader made every line end a LF).
-        let lines = body.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let lines = TextScan.lineCount(body)
         if lines > Self.bodyLineLimit {
             warnings.append("\(file): body has \(lines) lines; the Agent Skills guideline is at most \(Self.bodyLineLimit)")
         }
