@@ -262,9 +262,13 @@ git daemon --reuseaddr --base-path="$WORK" --export-all --listen=127.0.0.1 --por
 PIDS+=("$!")
 sleep 1
 # sync_once: syncs $SOURCE once and sets SYNC_MS (the run's duration_ms), and FETCH_MS and
-# STORE_MS, the run's own split of it (its "fetched in … ms; read and stored … in … ms" line).
+# STORE_MS, the run's own split of it (its "fetched in … ms; read and stored … in … ms" line),
+# and READ_KB, what the server read from the disk meanwhile (pages not in the kernel's cache:
+# this VM's DAMON pages out file pages nobody read for about a minute).
+read_kb() { awk '/^read_bytes/ {print int($2 / 1024)}' "/proc/$SERVER/io"; }
 sync_once() {
-    local run answer parsed
+    local run answer parsed read0
+    read0=$(read_kb)
     run=$(curl -fsS -X POST "$BASE/api/v1/admin/sync-sources/$SOURCE/sync" -H "X-API-Key: $ADMIN_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
     while :; do
         answer=$(curl -fsS "$BASE/api/v1/admin/sync-runs/$run" -H "X-API-Key: $ADMIN_KEY")
@@ -279,6 +283,7 @@ split = [re.match(r"fetched in (\d+) ms(?:; read and stored \d+ packages? in (\d
 split = next((m for m in split if m), None)
 print(int(run["duration_ms"]), split.group(1) if split else "null", (split.group(2) or 0) if split else "null")' "$answer")
     read -r SYNC_MS FETCH_MS STORE_MS <<<"$parsed"
+    READ_KB=$(( $(read_kb) - read0 ))
 }
 add_source() { # add_source NAME URL: the new source's id
     curl -fsS -X POST "$BASE/api/v1/admin/sync-sources" -H "X-API-Key: $ADMIN_KEY" -H 'Content-Type: application/json' \
@@ -307,36 +312,37 @@ first_sync() {
     URL="git://127.0.0.1:$DAEMON_PORT/served-$1.git"
     SOURCE=$(add_source "bench-$1" "$URL")
     sync_once
-    FIRST=$SYNC_MS FETCH=$FETCH_MS STORE=$STORE_MS
+    FIRST=$SYNC_MS FETCH=$FETCH_MS STORE=$STORE_MS READ=$READ_KB
     # The READMEs of a new version are rendered after its run: the clones wait for that.
     wait_idle "$SERVER"
     BARE=$(clone_ms "$URL" --bare); CHECKOUT=$(clone_ms "$URL")
 }
-# split_json: the runs' fetch and store parts ($fetches, $stores) as JSON fields of a sync row.
-split_json() { echo "\"fetch_ms\": $(median "${fetches[@]}"), \"store_ms\": $(median "${stores[@]}"), \"fetch_runs\": [$(IFS=,; echo "${fetches[*]}")], \"store_runs\": [$(IFS=,; echo "${stores[*]}")]"; }
+# split_json: the runs' fetch and store parts ($fetches, $stores) and disk reads ($reads) as JSON
+# fields of a sync row.
+split_json() { echo "\"fetch_ms\": $(median "${fetches[@]}"), \"store_ms\": $(median "${stores[@]}"), \"fetch_runs\": [$(IFS=,; echo "${fetches[*]}")], \"store_runs\": [$(IFS=,; echo "${stores[*]}")], \"disk_read_kb_runs\": [$(IFS=,; echo "${reads[*]}")]"; }
 # A new server's first sync pays what only a new process pays: the write-ahead log's file grows
 # from nothing (SQLite deletes it when the last connection closes), and the heap and SQLite's page
 # caches fill. So that is a row of its own, the median of three: each time the server is stopped
 # and started again and syncs a repository of its own once. The rows after it are first syncs of
 # new repositories by a server that has synced before, as a running registry's are.
-firsts=(); fetches=(); stores=(); bare=(); checkout=()
+firsts=(); fetches=(); stores=(); reads=(); bare=(); checkout=()
 for copy in 0 1 2; do
     stop_server
     start_server
     first_sync "500-start-$copy" $(( 206000 + copy * 1000 )) loose
-    firsts+=("$FIRST"); fetches+=("$FETCH"); stores+=("$STORE"); bare+=("$BARE"); checkout+=("$CHECKOUT")
+    firsts+=("$FIRST"); fetches+=("$FETCH"); stores+=("$STORE"); reads+=("$READ"); bare+=("$BARE"); checkout+=("$CHECKOUT")
 done
 record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, loose objects, a new server's first (started again before each)\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")], $(split_json)}"
-echo "    a new server's first sync (loose objects) ${firsts[*]} ms (fetch ${fetches[*]}, read and store ${stores[*]}); git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
+echo "    a new server's first sync (loose objects) ${firsts[*]} ms (fetch ${fetches[*]}, read and store ${stores[*]}; disk reads ${reads[*]} KB); git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
 for layout in loose packed; do
-    firsts=(); fetches=(); stores=(); bare=(); checkout=()
+    firsts=(); fetches=(); stores=(); reads=(); bare=(); checkout=()
     for copy in 0 1 2; do
         skip=0; [ "$layout" = packed ] && skip=3
         first_sync "500-$layout-$copy" $(( 200000 + (copy + skip) * 1000 )) "$layout"
-        firsts+=("$FIRST"); fetches+=("$FETCH"); stores+=("$STORE"); bare+=("$BARE"); checkout+=("$CHECKOUT")
+        firsts+=("$FIRST"); fetches+=("$FETCH"); stores+=("$STORE"); reads+=("$READ"); bare+=("$BARE"); checkout+=("$CHECKOUT")
     done
     record "{\"kind\": \"sync\", \"name\": \"first sync, 500 skills, $layout objects\", \"ms\": $(median "${firsts[@]}"), \"git_clone_ms\": $(median "${checkout[@]}"), \"git_clone_bare_ms\": $(median "${bare[@]}"), \"runs\": [$(IFS=,; echo "${firsts[*]}")], $(split_json)}"
-    echo "    first sync ($layout objects) ${firsts[*]} ms (fetch ${fetches[*]}, read and store ${stores[*]}); git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
+    echo "    first sync ($layout objects) ${firsts[*]} ms (fetch ${fetches[*]}, read and store ${stores[*]}; disk reads ${reads[*]} KB); git clone ${checkout[*]} ms; git clone --bare ${bare[*]} ms"
 done
 # The last source again, unchanged: five re-syncs.
 resync=()
@@ -350,7 +356,7 @@ echo "==> sync of a ${HISTORY_MB} MB history against git clone"
 python3 bench/history.py "$WORK/served-history.git" "$HISTORY_MB"
 SOURCE=$(add_source bench-history "git://127.0.0.1:$DAEMON_PORT/served-history.git")
 sync_once
-first=$SYNC_MS fetches=("$FETCH_MS") stores=("$STORE_MS")
+first=$SYNC_MS fetches=("$FETCH_MS") stores=("$STORE_MS") reads=("$READ_KB")
 wait_idle "$SERVER"
 bare=(); checkout=()
 for _ in 1 2 3; do
