@@ -251,7 +251,7 @@ public struct SyncService: Sendable {
         let commit = try await git.update(url: url, branch: branch, repositoryPath: repositoryPath, credentials: credentials, timeout: timeout)
         let fetched = ContinuousClock.now
         if let unchangedSince, unchangedSince.commit == commit {
-            try await log.add(path: logPath, severity: "info", message: Self.timing(fetch: fetched - clock, packages: nil, store: nil, detail: nil))
+            try await log.add(path: logPath, severity: "info", message: Self.timing(fetch: fetched - clock, stored: nil))
             let synced = try await registry.sync.syncedAssets(sourceId: source.id)
             run.unchanged += synced.count
             for asset in synced { seen.insert(asset.id) }
@@ -372,7 +372,7 @@ public struct SyncService: Sendable {
         let done = ContinuousClock.now
         logger.debug("repository synced", metadata: ["url": "\(LibGit2.redact(url))", "packages": "\(assets.count)",
                                                      "fetch_ms": "\(Self.milliseconds(fetched - clock))", "publish_ms": "\(Self.milliseconds(done - fetched))"])
-        try await log.add(path: logPath, severity: "info", message: Self.timing(fetch: fetched - clock, packages: assets.count, store: done - fetched, detail: detail))
+        try await log.add(path: logPath, severity: "info", message: Self.timing(fetch: fetched - clock, stored: (assets.count, done - fetched, detail)))
         return commit
     }
 
@@ -380,7 +380,7 @@ public struct SyncService: Sendable {
     /// The packages are read and prepared on other threads while earlier batches are stored, so
     /// only the waits are on the run's path: for a package still being read, and for the batch
     /// before to be stored (its transaction, or its packages stored one by one after a refusal).
-    struct StoreTiming: Sendable, Equatable {
+    struct StoreTiming: Sendable {
         /// Reading the commit's tree and finding its assets.
         var listing: Duration
         var waitingForReading: Duration = .zero
@@ -392,16 +392,13 @@ public struct SyncService: Sendable {
 
     /// "fetched in 312 ms; read and stored 500 packages in 150 ms (listing 3 ms; 4 transactions,
     /// 110 ms; waited 20 ms for reading, 40 ms for storing)", or, when the commit was synced before,
-    /// "fetched in 7 ms; nothing to read".
-    static func timing(fetch: Duration, packages: Int?, store: Duration?, detail: StoreTiming?) -> String {
+    /// "fetched in 7 ms; nothing to read" (`stored` nil).
+    static func timing(fetch: Duration, stored: (packages: Int, duration: Duration, detail: StoreTiming)?) -> String {
         let fetched = "fetched in \(milliseconds(fetch)) ms"
-        guard let packages, let store else { return fetched + "; nothing to read" }
-        var line = fetched + "; read and stored \(packages) \(packages == 1 ? "package" : "packages") in \(milliseconds(store)) ms"
-        if let detail {
-            line += " (listing \(milliseconds(detail.listing)) ms; \(detail.transactions) \(detail.transactions == 1 ? "transaction" : "transactions"), \(milliseconds(detail.inTransactions)) ms;"
-                + " waited \(milliseconds(detail.waitingForReading)) ms for reading, \(milliseconds(detail.waitingForStoring)) ms for storing)"
-        }
-        return line
+        guard let (packages, duration, detail) = stored else { return fetched + "; nothing to read" }
+        return fetched + "; read and stored \(packages) \(packages == 1 ? "package" : "packages") in \(milliseconds(duration)) ms"
+            + " (listing \(milliseconds(detail.listing)) ms; \(detail.transactions) \(detail.transactions == 1 ? "transaction" : "transactions"), \(milliseconds(detail.inTransactions)) ms;"
+            + " waited \(milliseconds(detail.waitingForReading)) ms for reading, \(milliseconds(detail.waitingForStoring)) ms for storing)"
     }
 
     /// A batch being stored in a transaction of its own, with the diagnostics it took from the log

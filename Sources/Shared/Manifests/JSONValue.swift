@@ -70,12 +70,18 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// Foundation's comparison does with digits and case) and every number is whole and below
     /// 10^15 (written as an integer); otherwise by `JSONEncoder`.
     public var jsonText: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        if Self.write(self, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
+        if let text = handWritten { return text }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    /// ``jsonText`` written by hand, or nil when a key or a number is one that `JSONEncoder` must
+    /// write.
+    var handWritten: String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        return Self.write(self, to: &bytes) ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     /// Writes `value` as ``jsonText`` does; false (with `bytes` partly written) when a key or a
