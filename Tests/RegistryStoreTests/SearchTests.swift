@@ -86,6 +86,16 @@ struct SearchTests {
             #expect(Set(first).isDisjoint(with: second))
             #expect(first + second == both)
 
+            // The total is the same whether the page is full, the last and partly full, or past
+            // the end (a page that is not full gives the total without counting again).
+            let pdf = AssetQuery(text: "pdf")
+            for (page, size, count) in [(1, 2, 2), (1, 5, 5), (1, 20, 5), (2, 3, 2), (3, 2, 1), (2, 5, 0), (4, 3, 0)] {
+                let result = try await registry.assets.search(pdf, page: PageRequest(page: page, size: size))
+                #expect(result.total == 5 && result.assets.count == count, "page \(page) of \(size): \(result.total) in all, \(result.assets.count) on the page")
+            }
+            let rest = try await registry.assets.search(AssetQuery(text: "pdf", kind: .tool), page: PageRequest(page: 1, size: 20))
+            #expect(rest.total == 0 && rest.assets.isEmpty)
+
             let tagged = try await registry.assets.search(AssetQuery(tag: "slack"), page: PageRequest(page: 2, size: 100))
             #expect(tagged.total == 10_000 / Self.words.count + (10_000 % Self.words.count > Self.words.firstIndex(of: "slack")! ? 1 : 0))
             #expect(tagged.assets.count == 100)

@@ -213,8 +213,12 @@ extension AssetStore {
             total = try first.int("total_count")
         } else if countInline, page.offset == 0 {
             total = 0
+        } else if rows.count < page.size, !rows.isEmpty || page.offset == 0 {
+            // A page that is not full is the last one: the total is the rows before it and its
+            // own, without matching everything again (a search that finds nothing or little).
+            total = Int64(page.offset + rows.count)
         } else {
-            // A browse, or a page past the last match.
+            // A full page, or a page past the last match.
             total = try await db.first(countSQL, binds)?.int("n") ?? 0
         }
         return (try rows.map(Asset.init(row:)), Int(total))
